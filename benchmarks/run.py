@@ -1,0 +1,436 @@
+"""Benchmarks of molviz.vocoder against the vocoder's algorithm (issue 5), in one process.
+
+Run from the repository root::
+
+    python -m benchmarks            # full run: about a minute on 2 cores
+    python -m benchmarks --quick    # the book's build-time run: fewer repeats, well under 30 s
+    python benchmarks/run.py --out /tmp/bench
+
+Every case times ``benchmarks/baseline.py`` (a straightforward transcription of
+r9y9/wavenet_vocoder's sampler and loss) and molviz side by side, interleaved in pairs (the order
+alternates between repeats) and repeated; it reports the minimum and the median.  For the
+sampler the *RNG floor* is the time of the vocoder's two ``uniform_`` draws alone, the part no
+implementation with the same random stream can avoid; "floor fraction" = floor / molviz time.
+The floor and the opt-in ``method="inverse_cdf"`` are timed in a second interleaved loop.
+Before timing, each case checks that molviz's result equals the baseline's (the sampler bit for
+bit under the same seed, the loss and its gradient exactly), so a fast wrong answer cannot
+score.  Timings are never asserted: this machine is shared and noisy.
+
+Outputs (``--out``, default ``benchmarks/results/``): ``benchmark.json`` (machine description,
+raw times, summary), ``benchmark.png`` (speed-ups against the targets and absolute times), and
+the table printed on stdout.
+
+Inputs (fixed seeds): logits ~ N(0, 1), means ~ U(-1, 1), log-scales ~ U(-7, 0) (narrow to wide
+components, as a network emits in training), K = 10, so y has 30 channels; loss targets on the
+16-bit grid.  The loss's cost depends on the data (far-tail components make the CPU's slow
+subnormal arithmetic appear), so the distribution is part of the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a file: make ``benchmarks`` and ``molviz`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np
+import torch
+
+from benchmarks import baseline
+from molviz import vocoder
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+K = 10
+U_LO, U_HI = 1e-5, 1.0 - 1e-5
+
+
+# ---------------------------------------------------------------------------------------------
+# machine and inputs
+
+
+def machine_info() -> dict:
+    """CPU model, cores, threads, library versions and the load average at the time of the run."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    info = {
+        "cpu": cpu,
+        "logical_cores": os.cpu_count(),
+        "torch": torch.__version__,
+        "torch_threads": torch.get_num_threads(),
+        "cpu_capability": torch.backends.cpu.get_cpu_capability(),
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    if hasattr(os, "getloadavg"):
+        info["load_average_1min"] = round(os.getloadavg()[0], 2)
+    return info
+
+
+def make_y(B: int, T: int, seed: int = 0) -> torch.Tensor:
+    """(B, 3K, T) float32 network-like output (see the module docstring)."""
+    g = torch.Generator().manual_seed(seed)
+    logits = torch.randn(B, K, T, generator=g)
+    means = torch.rand(B, K, T, generator=g) * 2.0 - 1.0
+    log_s = torch.rand(B, K, T, generator=g) * 7.0 - 7.0
+    return torch.cat([logits, means, log_s], dim=1)
+
+
+def make_target(B: int, T: int, num_classes: int, seed: int = 1) -> torch.Tensor:
+    """(B, T, 1) targets on the grid -1 + 2k/(num_classes - 1)."""
+    g = torch.Generator().manual_seed(seed)
+    k = torch.randint(0, num_classes, (B, T, 1), generator=g).double()
+    return (-1.0 + 2.0 * k / (num_classes - 1)).float()
+
+
+# ---------------------------------------------------------------------------------------------
+# timing
+
+
+def _time(fn, number: int) -> float:
+    """Seconds per call of ``fn`` over ``number`` back-to-back calls."""
+    t0 = time.perf_counter()
+    for _ in range(number):
+        fn()
+    return (time.perf_counter() - t0) / number
+
+
+def interleaved(fns: dict, repeats: int, number: int = 1, warmup: int = 1) -> dict:
+    """Time each function ``repeats`` times, alternating the order; per-call seconds lists."""
+    names = list(fns)
+    for name in names:
+        for _ in range(warmup):
+            fns[name]()
+    times = {name: [] for name in names}
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for r in range(repeats):
+            for name in names if r % 2 == 0 else reversed(names):
+                times[name].append(_time(fns[name], number))
+    finally:
+        if enabled:
+            gc.enable()
+    return times
+
+
+def summary(ts: list) -> dict:
+    return {"min": min(ts), "median": statistics.median(ts), "all": ts}
+
+
+# ---------------------------------------------------------------------------------------------
+# cases
+
+
+def _check_sampler(y: torch.Tensor) -> None:
+    torch.manual_seed(0)
+    a = baseline.sample(y)
+    torch.manual_seed(0)
+    b = vocoder.sample_from_discretized_mix_logistic(y)
+    if not torch.equal(a.view(torch.int32), b.view(torch.int32)):
+        raise AssertionError(f"sampler output differs from the baseline at {tuple(y.shape)}")
+
+
+def sampler_case(B: int, T: int, repeats: int, number: int) -> dict:
+    """Sampler at (B, 3K, T): baseline, molviz (default), molviz inverse_cdf, RNG floor."""
+    y = make_y(B, T)
+    _check_sampler(y)
+
+    def floor():
+        torch.empty(B, T, K).uniform_(U_LO, U_HI)
+        torch.empty(B, T).uniform_(U_LO, U_HI)
+
+    # The comparison that the targets are about runs as a pair; the floor and the opt-in method
+    # are timed in a second interleaved loop (each pair shares the cache state fairly).
+    pair = interleaved(
+        {
+            "baseline": lambda: baseline.sample(y),
+            "molviz": lambda: vocoder.sample_from_discretized_mix_logistic(y),
+        },
+        repeats,
+        number,
+    )
+    extra = interleaved(
+        {
+            "molviz_inverse_cdf": lambda: vocoder.sample_from_discretized_mix_logistic(
+                y, method="inverse_cdf"
+            ),
+            "rng_floor": floor,
+        },
+        repeats,
+        number,
+    )
+    return {name: summary(ts) for name, ts in {**pair, **extra}.items()}
+
+
+def loss_case(B: int, T: int, num_classes: int, repeats: int) -> dict:
+    """Loss forward + backward at (B, 3K, T): baseline vs molviz, gradients compared first."""
+    y_hat = make_y(B, T).requires_grad_()
+    y = make_target(B, T, num_classes)
+
+    def run(fn):
+        def step():
+            loss = fn(y_hat, y, num_classes)
+            loss.backward()
+            y_hat.grad = None
+            return loss
+
+        return step
+
+    la = baseline.loss(y_hat, y, num_classes)
+    (ga,) = torch.autograd.grad(la, y_hat)
+    lb = vocoder.discretized_mix_logistic_loss(y_hat, y, num_classes)
+    (gb,) = torch.autograd.grad(lb, y_hat)
+    rel_loss = abs(float(la.detach()) - float(lb.detach())) / abs(float(la.detach()))
+    rel_grad = float((ga - gb).abs().max() / ga.abs().max())
+    if rel_loss > 1e-6 or rel_grad > 1e-6:
+        raise AssertionError(f"loss differs from the baseline: {rel_loss=:.3g}, {rel_grad=:.3g}")
+    del la, lb, ga, gb
+    times = interleaved({"baseline": run(baseline.loss), "molviz": run(_molviz_loss)}, repeats)
+    out = {name: summary(ts) for name, ts in times.items()}
+    out["check"] = {"loss_rel_diff": rel_loss, "grad_rel_diff_maxnorm": rel_grad}
+    return out
+
+
+def _molviz_loss(y_hat, y, num_classes):
+    return vocoder.discretized_mix_logistic_loss(y_hat, y, num_classes)
+
+
+def explorer_case(repeats: int) -> dict | None:
+    """The ipywidgets mixture explorer's update: 10^5 samples, K = 3, Agg, PNG for the widget.
+
+    Calls the explorer's own ``callback`` (what a slider move runs: figure update + PNG), moving
+    one mean slider between repeats.  Returns None if molviz.widgets is unavailable.
+    """
+    try:
+        from molviz import widgets
+    except ImportError:  # pragma: no cover - widgets are a core dependency
+        return None
+    explorer = widgets.mixture_explorer(K=3, n=100_000)
+    values = explorer.values()
+    mu_key = next(k for k in values if k.startswith("mu"))
+    state = {"i": 0}
+
+    def move():
+        state["i"] += 1
+        v = dict(values)
+        v[mu_key] = -2.0 + 0.25 * (state["i"] % 9)
+        explorer.callback(**v)
+
+    times = interleaved({"molviz": move}, repeats)
+    if explorer.figure.params.get("n") != 100_000:
+        raise AssertionError("the explorer did not draw 10^5 samples")
+    explorer.close()
+    return {name: summary(ts) for name, ts in times.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# driver, table, plot
+
+TARGETS = {
+    "sampler (1, 30, 1)": 3.0,
+    "sampler (8, 30, 16000)": 1.5,
+    "sampler (1, 30, 24000)": 1.5,
+    "loss fwd+bwd (8, 30, 16000), 65536 classes": 1.3,
+}
+
+
+def run(quick: bool = False) -> dict:
+    """Run every case; returns the JSON-able results dict."""
+    q = quick
+    started = time.time()
+    results = {"machine": machine_info(), "quick": quick, "cases": {}}
+    cases = results["cases"]
+    cases["sampler (1, 30, 1)"] = sampler_case(
+        1, 1, repeats=11 if q else 21, number=300 if q else 1000
+    )
+    cases["sampler (8, 30, 16000)"] = sampler_case(8, 16000, repeats=15 if q else 41, number=1)
+    cases["sampler (1, 30, 24000)"] = sampler_case(1, 24000, repeats=31 if q else 101, number=1)
+    key = "loss fwd+bwd (8, 30, 16000), 65536 classes"
+    cases[key] = loss_case(8, 16000, 65536, repeats=3 if q else 9)
+    explorer = explorer_case(repeats=7 if q else 21)
+    if explorer is not None:
+        cases["explorer update (10^5 samples, K = 3)"] = explorer
+    for name, case in cases.items():
+        if "baseline" in case:
+            case["ratio_min"] = case["baseline"]["min"] / case["molviz"]["min"]
+            case["ratio_median"] = case["baseline"]["median"] / case["molviz"]["median"]
+        if "rng_floor" in case:
+            case["floor_fraction"] = case["rng_floor"]["min"] / case["molviz"]["min"]
+        if name in TARGETS:
+            case["target_ratio"] = TARGETS[name]
+            case["met"] = case["ratio_min"] >= TARGETS[name]
+        if name.startswith("explorer"):
+            case["target_median_s"] = 0.050
+            case["met"] = case["molviz"]["median"] <= 0.050
+    results["machine"]["load_average_1min_end"] = (
+        round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
+    )
+    results["seconds"] = round(time.time() - started, 1)
+    return results
+
+
+def _fmt_time(seconds: float) -> str:
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.1f} µs"
+    if seconds < 1.0:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds:.2f} s"
+
+
+def table_rows(results: dict) -> list[list[str]]:
+    """Rows: case, baseline min/median, molviz min/median, ratio, target, RNG floor, fraction."""
+    rows = []
+    for name, c in results["cases"].items():
+        base = c.get("baseline")
+        mol = c["molviz"]
+        target = c.get("target_ratio")
+        if name.startswith("explorer"):
+            target_txt = "median ≤ 50 ms"
+        else:
+            target_txt = f"≥ {target:g}×" if target else ""
+        rows.append(
+            [
+                name,
+                f"{_fmt_time(base['min'])} / {_fmt_time(base['median'])}" if base else "–",
+                f"{_fmt_time(mol['min'])} / {_fmt_time(mol['median'])}",
+                f"{c['ratio_min']:.2f}× / {c['ratio_median']:.2f}×" if base else "–",
+                target_txt,
+                ("yes" if c["met"] else "NO") if "met" in c else "",
+                _fmt_time(c["rng_floor"]["min"]) if "rng_floor" in c else "–",
+                f"{c['floor_fraction']:.2f}" if "floor_fraction" in c else "–",
+            ]
+        )
+        if "molviz_inverse_cdf" in c:
+            inv = c["molviz_inverse_cdf"]
+            rows.append(
+                [
+                    "  same, method='inverse_cdf' (opt-in)",
+                    "–",
+                    f"{_fmt_time(inv['min'])} / {_fmt_time(inv['median'])}",
+                    f"{base['min'] / inv['min']:.2f}× / {base['median'] / inv['median']:.2f}×",
+                    "",
+                    "",
+                    "",
+                    "",
+                ]
+            )
+    return rows
+
+
+HEADER = [
+    "case",
+    "baseline min / median",
+    "molviz min / median",
+    "speed-up min / median",
+    "target",
+    "met",
+    "RNG floor (min)",
+    "floor / molviz",
+]
+
+
+def markdown_table(results: dict) -> str:
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    lines += ["| " + " | ".join(r) + " |" for r in table_rows(results)]
+    return "\n".join(lines)
+
+
+def text_table(results: dict) -> str:
+    rows = [HEADER, *table_rows(results)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(HEADER))]
+    out = []
+    for j, r in enumerate(rows):
+        out.append("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)))
+        if j == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def machine_text(results: dict) -> str:
+    m = results["machine"]
+    return (
+        f"{m['cpu']}, {m['logical_cores']} logical cores, torch {m['torch']} "
+        f"({m['torch_threads']} threads, {m['cpu_capability']}), numpy {m['numpy']}, "
+        f"Python {m['python']}; load average {m.get('load_average_1min')} at start, "
+        f"{m.get('load_average_1min_end')} at end"
+    )
+
+
+def plot(results: dict, path=None):
+    """Figure: speed-ups (min, median) against the targets, and absolute times on a log axis."""
+    import matplotlib
+
+    if path is not None:
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cases = {n: c for n, c in results["cases"].items() if "baseline" in c}
+    names = list(cases)
+    short = [n.replace(", 65536 classes", "\n65536 cl.").replace(" (", "\n(") for n in names]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    x = np.arange(len(names))
+    ax1.bar(x - 0.18, [cases[n]["ratio_min"] for n in names], 0.36, label="min", color="#1f77b4")
+    ax1.bar(
+        x + 0.18, [cases[n]["ratio_median"] for n in names], 0.36, label="median", color="#aec7e8"
+    )
+    for i, n in enumerate(names):
+        t = cases[n].get("target_ratio")
+        if t:
+            ax1.plot([i - 0.4, i + 0.4], [t, t], color="#d62728", lw=2)
+    ax1.axhline(1.0, color="gray", lw=0.8)
+    ax1.set_xticks(x, short, fontsize=8)
+    ax1.set_ylabel("speed-up over the baseline (×)")
+    ax1.set_title("speed-up (red: target)")
+    ax1.legend(fontsize=8)
+    series = [("baseline", "#7f7f7f"), ("molviz", "#1f77b4"), ("rng_floor", "#2ca02c")]
+    for j, (key, color) in enumerate(series):
+        vals = [cases[n][key]["min"] if key in cases[n] else np.nan for n in names]
+        ax2.bar(x + (j - 1) * 0.27, vals, 0.27, label=key.replace("_", " "), color=color)
+    ax2.set_yscale("log")
+    ax2.set_xticks(x, short, fontsize=8)
+    ax2.set_ylabel("seconds per call (min)")
+    ax2.set_title("time per call")
+    ax2.legend(fontsize=8)
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=110)
+    return fig
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats (the book's run)")
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="folder for json and png")
+    args = parser.parse_args(argv)
+    results = run(quick=args.quick)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "benchmark.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    fig = plot(results, args.out / "benchmark.png")
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    print("machine:", machine_text(results))
+    print(f"run: {'quick' if args.quick else 'full'}, {results['seconds']} s\n")
+    print(text_table(results))
+    print(f"\nwrote {args.out / 'benchmark.json'} and {args.out / 'benchmark.png'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,343 @@
+"""Shared look and helpers of the figures: book style, colours, histogram, argument checks.
+
+Used by `molviz.plotting` (static figures), `molviz._explorer_figures` (the figures behind the
+ipywidgets explorers) and `molviz.widgets`; the public names are re-exported by
+`molviz.plotting`. The colours are matplotlib's "tab10"
+palette, indexed by mixture component k = 0, 1, ..., so a component has the same colour in
+every static figure, in the ipywidgets explorers and (by agreement) in the in-browser explorers.
+
+The histogram helper reproduces `numpy.histogram`'s equal-width binning rule exactly (bins are
+half-open [a, b) except the last, which is closed) and adds two things the explorers need:
+grouping by component in one pass (`numpy.bincount`) and normalisation by the *total* number of
+samples, so a histogram drawn over a window estimates the density even when some samples fall
+outside the window.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.axes import Axes
+
+from molviz import mixture, sampling
+from molviz._validate import (
+    as_float_array,
+    check_logits,
+    check_mixture_shapes,
+    check_positive,
+    check_real_scalar,
+    check_weights,
+)
+
+#: largest sample count a figure or explorer accepts.
+MAX_SAMPLES = 10_000_000
+
+#: tab10 colours; component k is drawn in ``COMPONENT_COLORS[k % 10]``.
+COMPONENT_COLORS = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
+#: colour of a whole (mixture) density curve.
+DENSITY_COLOR = "#222222"
+#: colour of a Gaussian shown for comparison.
+GAUSSIAN_COLOR = "#7f7f7f"
+#: fill colour of regions that sampling with the 1e-5 clip can never reach.
+CLIP_COLOR = "#d62728"
+#: fill colour of histograms that are not split by component.
+SAMPLE_COLOR = "#9ecae1"
+
+BOOK_RC = {
+    "figure.dpi": 120,
+    "savefig.dpi": "figure",
+    "figure.figsize": (7.0, 3.8),
+    "figure.constrained_layout.use": True,
+    "font.size": 11,
+    "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "legend.fontsize": 9.5,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "axes.prop_cycle": mpl.cycler(color=list(COMPONENT_COLORS)),
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "lines.linewidth": 1.8,
+    "legend.frameon": False,
+    "image.cmap": "viridis",
+}
+
+
+def use_book_style():
+    """Set matplotlib's rcParams to the book's figure style (sizes, tab10 colours, dpi).
+
+    Sets a 7 x 3.8 inch default figure at 120 dpi (840 px wide: sharp once the site scales it to
+    its text width), 11 pt text, constrained layout, light grid, no top/right spines, and the
+    tab10 colour cycle so that component k has colour ``COMPONENT_COLORS[k]`` (the settings are
+    ``BOOK_RC``). Call it once in a chapter's imports cell; it returns None, so the cell shows
+    no output.
+
+    See the book chapter ``book/intro.md``.
+    """
+    mpl.rcParams.update(BOOK_RC)
+
+
+def component_color(k):
+    """Colour of mixture component ``k`` (tab10, cycling after 10 components).
+
+    Args:
+        k: component index, an integer >= 0.
+
+    Returns:
+        hex colour string, ``COMPONENT_COLORS[k % 10]``.
+
+    Raises:
+        ValueError: k not an integer >= 0.
+
+    See the book chapter ``book/mixtures.md``.
+    """
+    if not isinstance(k, numbers.Integral) or isinstance(k, bool) or k < 0:
+        raise ValueError(f"k must be an integer >= 0 (component index), got {k!r}")
+    return COMPONENT_COLORS[int(k) % len(COMPONENT_COLORS)]
+
+
+def histogram(samples, bins=100, range=None, *, groups=None, num_groups=None, density=True):
+    """Histogram of ``samples`` on equal-width bins, optionally split into groups (components).
+
+    Bin rule identical to ``numpy.histogram(samples, bins, range)``: bins [a, b) except the last,
+    [a, b]; samples outside ``range`` are not counted. With ``density=True`` the heights are
+    ``count / (n * width)`` with n = ``samples.size`` (all samples, including those outside the
+    range), so the bars estimate the probability density p(x) on the window; with
+    ``density=False`` they are counts.
+
+    Args:
+        samples: array-like of any shape (flattened), converted to float64; must be finite.
+        bins: number of equal-width bins, >= 1.
+        range: (lo, hi) with lo < hi; default (min, max) of the samples.
+        groups: optional integer array, same size as ``samples``, group label in
+            [0, num_groups) (e.g. the component index k each sample came from).
+        num_groups: number of groups G; default ``groups.max() + 1``.
+        density: normalise to a density (see above) instead of counts.
+
+    Returns:
+        (heights, edges): heights (bins,) without groups, (G, bins) with groups (rows sum to the
+        ungrouped histogram); edges (bins + 1,).
+
+    Raises:
+        ValueError: empty or non-finite samples, bins < 1, lo >= hi, groups of the wrong size
+            or out of range.
+
+    See the book chapter ``book/mixtures.md``.
+    """
+    x = np.asarray(samples, dtype=np.float64).ravel()
+    if x.size == 0:
+        raise ValueError("samples must be non-empty, got size 0")
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"samples must be finite, got {np.count_nonzero(~np.isfinite(x))} NaN/inf")
+    if not isinstance(bins, numbers.Integral) or isinstance(bins, bool) or bins < 1:
+        raise ValueError(f"bins must be an integer >= 1, got {bins!r}")
+    lo, hi = (float(x.min()), float(x.max())) if range is None else map(float, range)
+    if range is None and lo == hi:
+        lo, hi = lo - 0.5, hi + 0.5  # numpy's convention for a constant sample
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ValueError(f"range must be finite (lo, hi) with lo < hi, got ({lo}, {hi})")
+    edges = np.linspace(lo, hi, bins + 1)
+    keep = (x >= lo) & (x <= hi)
+    xk = x[keep]
+    idx = ((xk - lo) * (bins / (hi - lo))).astype(np.intp)
+    idx[idx == bins] = bins - 1
+    # the multiplication can land one bin off next to an edge: fix against the actual edges
+    idx -= xk < edges[idx]
+    idx += (xk >= edges[idx + 1]) & (idx != bins - 1)
+    if groups is None:
+        heights = np.bincount(idx, minlength=bins).astype(np.float64)
+    else:
+        g = np.asarray(groups).ravel()
+        if g.shape != x.shape:
+            raise ValueError(f"groups must have the size of samples ({x.size}), got {g.size}")
+        if not np.issubdtype(g.dtype, np.integer):
+            raise ValueError(f"groups must be integers (component indices), got dtype {g.dtype}")
+        G = int(g.max()) + 1 if num_groups is None else int(num_groups)
+        if g.min() < 0 or g.max() >= G:
+            raise ValueError(
+                f"groups must lie in [0, num_groups={G}), got range [{g.min()}, {g.max()}]"
+            )
+        flat = g[keep].astype(np.intp) * bins + idx
+        heights = np.bincount(flat, minlength=G * bins).reshape(G, bins).astype(np.float64)
+    if density:
+        heights /= x.size * (hi - lo) / bins
+    return heights, edges
+
+
+# --------------------------------------------------------------------------------------
+# argument helpers
+# --------------------------------------------------------------------------------------
+
+
+def get_axes(ax, figsize=None) -> Axes:
+    """Return ``ax``, or a new pyplot figure's axes when ``ax`` is None."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+        return ax
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
+    return ax
+
+
+def check_int(name, value, lo, hi=None) -> int:
+    """``value`` as an int in [lo, hi], refusing bools, floats and out-of-range values."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
+    v = int(value)
+    if v < lo or (hi is not None and v > hi):
+        rng = f"[{lo}, {hi}]" if hi is not None else f">= {lo}"
+        raise ValueError(f"{name} must be an integer in {rng}, got {name} = {v}")
+    return v
+
+
+def scalar_params(mu, s):
+    """(μ, s) as floats: μ finite, s finite and > 0."""
+    mu = check_real_scalar("mu", mu)
+    s = check_real_scalar("s", s)
+    if not math.isfinite(mu):
+        raise ValueError(f"mu (location μ) must be finite, got mu = {mu!r}")
+    if not (s > 0 and math.isfinite(s)):
+        raise ValueError(f"s (scale of the logistic) must be finite and > 0, got s = {s!r}")
+    return mu, s
+
+
+def mixture_params(pi, mu, s, max_components=None):
+    """(π, μ, s) as float64 arrays of shape (K,), validated; returns (pi, mu, s, K)."""
+    pi, mu, s = (as_float_array(n, v) for n, v in (("pi", pi), ("mu", mu), ("s", s)))
+    for name, arr in (("pi", pi), ("mu", mu), ("s", s)):
+        if arr.ndim != 1:
+            raise ValueError(
+                f"{name} must be 1-D of shape (K,) (one value per component), got shape {arr.shape}"
+            )
+    K = check_mixture_shapes(pi=pi, mu=mu, s=s)
+    if max_components is not None and K > max_components:
+        raise ValueError(
+            f"K (number of components, len(pi)) must be in [1, {max_components}] for this "
+            f"figure, got K = {K}"
+        )
+    pi = check_weights("pi", pi, atol=1e-6)
+    if not np.isfinite(mu).all():
+        raise ValueError("mu (component locations μ) must be finite, got a NaN or inf value")
+    check_positive("s", s, "component scales")
+    return pi, mu, s, K
+
+
+def logits_1d(logits, max_components=None):
+    """Logits as a float64 array of shape (K,), validated (−inf allowed)."""
+    logits = as_float_array("logits", logits)
+    if logits.ndim != 1:
+        raise ValueError(f"logits must be 1-D of shape (K,), got shape {logits.shape}")
+    check_logits("logits", logits)
+    K = logits.shape[0]
+    if max_components is not None and K > max_components:
+        raise ValueError(
+            f"K (number of components, len(logits)) must be in [1, {max_components}] for "
+            f"this figure, got K = {K}"
+        )
+    return logits
+
+
+def make_generator(seed) -> torch.Generator:
+    seed = check_int("seed", seed, 0, 2**63 - 1)
+    return torch.Generator().manual_seed(seed)
+
+
+def default_xlim(mu, s, width=6.0):
+    mu, s = np.atleast_1d(mu), np.atleast_1d(s)
+    return float(np.min(mu - width * s)), float(np.max(mu + width * s))
+
+
+def check_xlim(xlim):
+    lo, hi = (float(v) for v in xlim)
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise ValueError(f"xlim must be finite (lo, hi) with lo < hi, got {tuple(xlim)}")
+    return lo, hi
+
+
+def fmt_params(mu, s):
+    return f"μ = {mu:.3g}, s = {s:.3g}"
+
+
+# --------------------------------------------------------------------------------------
+# sampling used by the figures (thin wrappers around molviz.sampling)
+# --------------------------------------------------------------------------------------
+
+
+def sample_mixture(pi, mu, s, n, seed=0, eps=1e-5):
+    """Draw n samples from a mixture of logistics with molviz's two-stage sampler.
+
+    Calls `molviz.sampling.sample_mol` (Gumbel-max choice of k, then inversion within
+    component k) with float32 logits log π of shape (n, K) (π_k = 0 gives −inf, a component
+    that is never chosen) and means μ and log-scales log s of shape (1, K), from
+    ``torch.Generator().manual_seed(seed)``.
+
+    Args:
+        pi: weights π, shape (K,), non-negative, summing to 1.
+        mu: locations μ, shape (K,).
+        s: scales s > 0, shape (K,).
+        n: number of samples, 1 <= n <= 10^7.
+        seed: integer seed >= 0.
+        eps: uniform clipping ε of the sampler, in (0, 0.5).
+
+    Returns:
+        (x, k): float64 array (n,) of samples and int64 array (n,) of component indices.
+
+    Raises:
+        ValueError: invalid mixture parameters (as for `molviz.mixture.mixture_pdf`), n or
+            seed out of range.
+        TypeError: n or seed not an integer, parameters not real numbers.
+
+    See the book chapter ``book/mixtures.md``.
+    """
+    pi, mu, s, K = mixture_params(pi, mu, s)
+    n = check_int("n", n, 1, MAX_SAMPLES)
+    gen = make_generator(seed)
+    with np.errstate(divide="ignore"):
+        log_pi = np.log(pi)
+    logits = torch.as_tensor(log_pi, dtype=torch.float32).expand(n, K)  # (n, K)
+    # (1, K) parameters broadcast against the (n, K) logits: same draws, less validation work
+    means = torch.as_tensor(mu, dtype=torch.float32)[None]  # (1, K)
+    log_scales = torch.as_tensor(np.log(s), dtype=torch.float32)[None]  # (1, K)
+    x, k = sampling.sample_mol(
+        logits, means, log_scales, eps=eps, generator=gen, return_index=True
+    )  # (n,), (n,)
+    return x.double().numpy(), k.numpy().astype(np.int64)
+
+
+def sample_logistic_np(mu, s, n, seed, eps):
+    """n samples of one logistic by inversion (`molviz.sampling.sample_logistic`), float64."""
+    n = check_int("n", n, 1, MAX_SAMPLES)
+    gen = make_generator(seed)
+    loc = torch.full((n,), mu, dtype=torch.float32)  # (n,)
+    log_s = torch.full((n,), math.log(s), dtype=torch.float32)  # (n,)
+    return sampling.sample_logistic(loc, log_s, eps=eps, generator=gen).double().numpy()
+
+
+def subscript(k):
+    """Subscript digits for a component index, e.g. 12 -> '₁₂'."""
+    return str(k).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def bin_edges(num_classes):
+    """Nominal edges c_j ± 1/(N-1) of the N bins on [-1, 1]: shape (N + 1,)."""
+    h = 1.0 / (num_classes - 1)
+    c = mixture.bin_centers(num_classes)
+    return np.concatenate([c - h, [c[-1] + h]])

@@ -1,0 +1,390 @@
+"""In-browser explorers: sliders that work without a kernel, on the static site and in notebooks.
+
+`explorer_html(kind, **params)` returns an `IPython.display.HTML` object holding a `<div>` and one
+inline `<script>`: the plain-JavaScript module `molviz/explorer.js` (no framework, no network
+request) followed by a call that draws the explorer into the `<div>`. The same output works in
+JupyterLab and Colab (HTML outputs run their scripts) and on the Jupyter Book site (myst-nb writes
+`text/html` outputs into the page as they are), and it can be displayed several times on a page:
+every display gets its own element ids and the script defines `window.molviz` only once.
+
+The JavaScript implements the same formulas as `molviz.logistic` and `molviz.mixture` (float64,
+stable forms) and the same two-stage sampler as `molviz.sampling` (Gumbel-max component choice,
+then inversion, with u ~ U(1e-5, 1 - 1e-5)), driven by a seeded xoshiro128** generator. Its
+consistency with the Python package is tested under Node (tests/test_explorer_math.py,
+tests/test_explorer_sampler.py).
+
+Kinds and their parameters (all optional; sliders start at these values):
+
+- ``"logistic"``: ``mu`` (μ), ``s`` (s > 0), ``n``, ``seed``, ``gaussian`` (overlay a normal
+  density of equal variance).
+- ``"mixture"``: ``K`` (1..5), ``logits`` (α, π = softmax(α)) or ``pi``, ``mu``, ``s`` (each of
+  length K), ``n``, ``seed``, ``stacked`` (histogram stacked by component), ``components``
+  (draw each π_k p_k).
+- ``"gumbel"``: ``K`` (2..5), ``logits``, ``n`` (number of draws N), ``seed``.
+- ``"inversion"``: ``mu``, ``s``, ``u`` (the highlighted uniform value), ``eps`` (the clip ε),
+  ``logit_scale`` (u on a logit axis, where the clip bands are visible), ``n``, ``seed``.
+- ``"discretized"``: ``num_classes`` (256 or 65536), ``K``, ``logits`` or ``pi``, ``mu``,
+  ``log_s`` or ``s``, ``zoom`` (log2 of the zoom factor), ``center`` (of the view), ``n``, ``seed``.
+
+Every kind also takes ``title`` (a string shown above the controls). Slider values are snapped to
+the slider's step by the browser.
+
+See the book chapters `book/logistic.md`, `book/mixtures.md`, `book/gumbel_max.md`,
+`book/inversion.md` and `book/training.md`.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import importlib.resources
+import json
+import math
+import numbers
+import uuid
+from collections.abc import Sequence
+
+import numpy as np
+from IPython.display import HTML
+
+__all__ = ["EXPLORER_KINDS", "explorer_html", "explorer_js"]
+
+EXPLORER_KINDS = ("logistic", "mixture", "gumbel", "inversion", "discretized")
+
+MAX_K = 5
+MAX_SAMPLES = 200_000
+MAX_SEED = 2**53 - 1
+
+# Slider ranges (min, max) per kind and parameter. They equal `specs` in explorer.js; the test
+# tests/test_explorer_html.py compares the two tables.
+RANGES: dict[str, dict[str, tuple[float, float]]] = {
+    "common": {"n": (100, 50000), "seed": (0, 999)},
+    "logistic": {"mu": (-4.0, 4.0), "s": (0.2, 3.0)},
+    "mixture": {"logits": (-4.0, 4.0), "mu": (-5.0, 5.0), "s": (0.1, 2.0)},
+    "gumbel": {"logits": (-6.0, 6.0), "n": (1, 50000)},
+    "inversion": {
+        "mu": (-3.0, 3.0),
+        "s": (0.2, 2.0),
+        "u": (0.001, 0.999),
+        "log10_eps": (-6.0, -1.0),
+    },
+    "discretized": {
+        "logits": (-4.0, 4.0),
+        "mu": (-1.2, 1.2),
+        "log_s": (-9.0, 0.0),
+        "zoom": (0.0, 13.0),
+        "center": (-1.0, 1.0),
+    },
+}
+NUM_CLASSES = (256, 65536)
+
+_ALLOWED = {
+    "logistic": {"mu", "s", "n", "seed", "gaussian", "title"},
+    "mixture": {"K", "logits", "pi", "mu", "s", "n", "seed", "stacked", "components", "title"},
+    "gumbel": {"K", "logits", "n", "seed", "title"},
+    "inversion": {"mu", "s", "u", "eps", "logit_scale", "n", "seed", "title"},
+    "discretized": {
+        "num_classes",
+        "K",
+        "logits",
+        "pi",
+        "mu",
+        "log_s",
+        "s",
+        "zoom",
+        "center",
+        "n",
+        "seed",
+        "title",
+    },
+}
+
+
+@functools.cache
+def explorer_js() -> str:
+    """Return the source of `molviz/explorer.js` (the in-browser maths, sampler and explorers).
+
+    Returns:
+        The JavaScript source as a string; it defines `window.molviz` in a browser and
+        `module.exports` under Node.
+
+    See the book chapter `book/mixtures.md`.
+    """
+    return importlib.resources.files("molviz").joinpath("explorer.js").read_text(encoding="utf-8")
+
+
+def explorer_html(kind: str, **params) -> HTML:
+    """Return an in-browser explorer of `kind` as an `IPython.display.HTML` object.
+
+    The explorer runs entirely in the browser: the analytic density (or CDF, or bin masses) is
+    drawn in inline SVG with a histogram of fresh samples from the two-stage sampler
+    (k = argmax_k(α_k - log(-log u_k)), x = μ_k + s_k (log u - log(1 - u)), u ~ U(ε, 1 - ε))
+    overlaid, and every slider redraws it at once.
+
+    Args:
+        kind: one of "logistic", "mixture", "gumbel", "inversion", "discretized".
+        **params: initial values of the sliders, see the module docstring (μ ``mu``, s ``s``,
+            log s ``log_s``, logits α ``logits`` or weights π ``pi`` of length K, ``n``,
+            ``seed``, ...).
+
+    Returns:
+        `IPython.display.HTML`; its ``.data`` is the HTML text (a ``<div class="molviz-explorer">``
+        with a unique id, and one ``<script>``).
+
+    Raises:
+        ValueError: unknown kind, or a value outside its slider range / of the wrong length.
+        TypeError: an unknown parameter name or a value of the wrong type.
+
+    See the book chapter `book/mixtures.md`.
+    """
+    config = explorer_config(kind, **params)
+    element_id = f"molviz-{kind}-{uuid.uuid4().hex[:12]}"
+    return HTML(_render(element_id, config))
+
+
+def explorer_config(kind: str, **params) -> dict:
+    """Validate `kind` and `params` and return the JSON-ready config passed to `molviz.mount`.
+
+    Args:
+        kind: explorer kind (see `EXPLORER_KINDS`).
+        **params: as for `explorer_html`.
+
+    Returns:
+        ``{"kind": kind, "params": {...}, "title": str | None}`` with plain floats, ints and lists.
+
+    Raises:
+        ValueError, TypeError: as for `explorer_html`.
+
+    See the book chapter `book/mixtures.md`.
+    """
+    if not isinstance(kind, str):
+        raise TypeError(f"kind must be a str, one of {EXPLORER_KINDS}, got {type(kind).__name__}")
+    if kind not in EXPLORER_KINDS:
+        raise ValueError(f"kind must be one of {EXPLORER_KINDS}, got {kind!r}")
+    unknown = sorted(set(params) - _ALLOWED[kind])
+    if unknown:
+        raise TypeError(
+            f"explorer_html({kind!r}) got unexpected parameter(s) {unknown}; "
+            f"allowed: {sorted(_ALLOWED[kind])}"
+        )
+    title = params.pop("title", None)
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a str or None, got {type(title).__name__}")
+    out = _VALIDATORS[kind](dict(params))
+    return {"kind": kind, "params": out, "title": title}
+
+
+def _render(element_id: str, config: dict) -> str:
+    kind = config["kind"]
+    cfg = json.dumps(config, ensure_ascii=True, allow_nan=False)
+    # Inside <script>, "</script" or "<!--" would end or change the script element.
+    cfg = cfg.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    js = explorer_js()
+    fallback = (
+        f"Interactive {html.escape(kind)} explorer. It needs JavaScript; in JupyterLab, "
+        "trust the notebook (File \u25b8 Trust Notebook) and run the cell again."
+    )
+    return (
+        f'<div class="molviz-explorer" id="{element_id}" data-kind="{html.escape(kind)}">'
+        f'<p class="molviz-fallback" style="color:#57606a;font-size:13px;margin:0">{fallback}</p>'
+        "</div>\n"
+        f"<script>\n{js}\n"
+        f'(function () {{ var r = document.getElementById("{element_id}"); '
+        f"if (r && window.molviz) {{ window.molviz.mount(r, {cfg}); }} }})();\n"
+        "</script>\n"
+    )
+
+
+# -------------------------------------------------------------------------------------------------
+# Validation
+# -------------------------------------------------------------------------------------------------
+
+
+def _real(name: str, value, lo: float, hi: float, what: str = "") -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    v = float(value)
+    if not math.isfinite(v) or not (lo <= v <= hi):
+        extra = f" ({what})" if what else ""
+        raise ValueError(f"{name} must be in [{lo:g}, {hi:g}]{extra}, got {name} = {v!r}")
+    return v
+
+
+def _int(name: str, value, lo: int, hi: int, what: str = "") -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    v = int(value)
+    if not (lo <= v <= hi):
+        extra = f" ({what})" if what else ""
+        raise ValueError(f"{name} must be in [{lo}, {hi}]{extra}, got {name} = {v}")
+    return v
+
+
+def _bool(name: str, value) -> bool:
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
+    return bool(value)
+
+
+def _vector(name: str, value) -> list[float]:
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence | np.ndarray):
+        raise TypeError(
+            f"{name} must be a sequence of numbers of length K, got {type(value).__name__}"
+        )
+    arr = np.asarray(value)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D of shape (K,), got shape {arr.shape}")
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    return [float(v) for v in arr]
+
+
+def _in_range(name: str, values: list[float], lo: float, hi: float, what: str) -> list[float]:
+    for k, v in enumerate(values):
+        if not math.isfinite(v) or not (lo <= v <= hi):
+            raise ValueError(
+                f"{name} must be in [{lo:g}, {hi:g}] ({what}), got {name}[{k}] = {v!r}"
+            )
+    return values
+
+
+def _common(p: dict, out: dict, n_range: tuple[int, int] | None = None) -> None:
+    n_lo = (n_range or RANGES["common"]["n"])[0]
+    if "n" in p:
+        out["n"] = _int("n", p.pop("n"), n_lo, MAX_SAMPLES, "number of samples")
+    if "seed" in p:
+        out["seed"] = _int("seed", p.pop("seed"), 0, MAX_SEED, "seed of the generator")
+
+
+def _components(p: dict, out: dict, k_min: int, names: tuple[str, ...]) -> int:
+    """Validate K and the per-component vectors in `names`; returns K."""
+    given = {name: _vector(name, p.pop(name)) for name in names if name in p}
+    K = None
+    if "K" in p:
+        K = _int("K", p.pop("K"), k_min, MAX_K, "number of components")
+    for name, vec in given.items():
+        if K is None:
+            K = len(vec)
+            if not (k_min <= K <= MAX_K):
+                raise ValueError(f"{name} must have length K in [{k_min}, {MAX_K}], got {K}")
+        elif len(vec) != K:
+            raise ValueError(f"{name} must have shape ({K},) (K components), got ({len(vec)},)")
+    if K is not None:
+        out["K"] = K
+    out.update(given)
+    return K
+
+
+def _pi_to_logits(out: dict) -> None:
+    if "pi" not in out:
+        return
+    if "logits" in out:
+        raise TypeError("give either logits or pi, not both")
+    pi = np.asarray(out.pop("pi"))
+    if not np.all(np.isfinite(pi)) or np.any(pi <= 0):
+        raise ValueError(f"pi must be > 0 (mixture weights), got min(pi) = {pi.min()!r}")
+    if abs(pi.sum() - 1.0) > 1e-8:
+        raise ValueError(f"pi must sum to 1 (mixture weights), got sum(pi) = {pi.sum()!r}")
+    logits = np.log(pi)
+    out["logits"] = [float(v) for v in logits - logits.mean()]
+
+
+def _validate_logistic(p: dict) -> dict:
+    r = RANGES["logistic"]
+    out: dict = {}
+    if "mu" in p:
+        out["mu"] = _real("mu", p.pop("mu"), *r["mu"], "location μ, slider range")
+    if "s" in p:
+        out["s"] = _real("s", p.pop("s"), *r["s"], "scale s > 0, slider range")
+    if "gaussian" in p:
+        out["gaussian"] = _bool("gaussian", p.pop("gaussian"))
+    _common(p, out)
+    return out
+
+
+def _validate_mixture(p: dict) -> dict:
+    r = RANGES["mixture"]
+    out: dict = {}
+    _components(p, out, 1, ("logits", "pi", "mu", "s"))
+    _pi_to_logits(out)
+    if "logits" in out:
+        _in_range("logits", out["logits"], *r["logits"], "logit α, slider range")
+    if "mu" in out:
+        _in_range("mu", out["mu"], *r["mu"], "mean μ, slider range")
+    if "s" in out:
+        _in_range("s", out["s"], *r["s"], "scale s > 0, slider range")
+    for flag in ("stacked", "components"):
+        if flag in p:
+            out[flag] = _bool(flag, p.pop(flag))
+    _common(p, out)
+    return out
+
+
+def _validate_gumbel(p: dict) -> dict:
+    r = RANGES["gumbel"]
+    out: dict = {}
+    _components(p, out, 2, ("logits",))
+    if "logits" in out:
+        _in_range("logits", out["logits"], *r["logits"], "logit α, slider range")
+    _common(p, out, r["n"])
+    return out
+
+
+def _validate_inversion(p: dict) -> dict:
+    r = RANGES["inversion"]
+    out: dict = {}
+    if "mu" in p:
+        out["mu"] = _real("mu", p.pop("mu"), *r["mu"], "location μ, slider range")
+    if "s" in p:
+        out["s"] = _real("s", p.pop("s"), *r["s"], "scale s > 0, slider range")
+    if "u" in p:
+        out["u"] = _real("u", p.pop("u"), *r["u"], "highlighted uniform value")
+    if "eps" in p:
+        lo, hi = (10.0**e for e in r["log10_eps"])
+        out["eps"] = _real("eps", p.pop("eps"), lo, hi, "clip ε of u ~ U(ε, 1 - ε)")
+    if "logit_scale" in p:
+        out["logit_scale"] = _bool("logit_scale", p.pop("logit_scale"))
+    _common(p, out)
+    return out
+
+
+def _validate_discretized(p: dict) -> dict:
+    r = RANGES["discretized"]
+    out: dict = {}
+    if "num_classes" in p:
+        c = p.pop("num_classes")
+        if isinstance(c, bool) or not isinstance(c, numbers.Integral):
+            raise TypeError(f"num_classes must be an int, got {type(c).__name__}")
+        if int(c) not in NUM_CLASSES:
+            raise ValueError(f"num_classes must be one of {NUM_CLASSES}, got {c}")
+        out["num_classes"] = int(c)
+    _components(p, out, 1, ("logits", "pi", "mu", "log_s", "s"))
+    _pi_to_logits(out)
+    if "s" in out:
+        if "log_s" in out:
+            raise TypeError("give either log_s or s, not both")
+        s = out.pop("s")
+        if any(not (v > 0) for v in s):
+            raise ValueError(f"s must be > 0 (scale of the logistic), got min(s) = {min(s)!r}")
+        out["log_s"] = [math.log(v) for v in s]
+    if "logits" in out:
+        _in_range("logits", out["logits"], *r["logits"], "logit α, slider range")
+    if "mu" in out:
+        _in_range("mu", out["mu"], *r["mu"], "mean μ, slider range")
+    if "log_s" in out:
+        _in_range("log_s", out["log_s"], *r["log_s"], "log scale, slider range")
+    if "zoom" in p:
+        out["zoom"] = _real("zoom", p.pop("zoom"), *r["zoom"], "log2 of the zoom factor")
+    if "center" in p:
+        out["center"] = _real("center", p.pop("center"), *r["center"], "centre of the view")
+    _common(p, out)
+    return out
+
+
+_VALIDATORS = {
+    "logistic": _validate_logistic,
+    "mixture": _validate_mixture,
+    "gumbel": _validate_gumbel,
+    "inversion": _validate_inversion,
+    "discretized": _validate_discretized,
+}

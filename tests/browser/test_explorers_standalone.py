@@ -1,0 +1,348 @@
+"""Every in-browser explorer on one standalone page, in headless Debian Chromium with no network.
+
+The page is made from `molviz.explorer_html` (each kind, plus a second mixture and a 2^16-class
+discretized explorer, so several explorers share the page), served by a thread on 127.0.0.1, and
+opened with Python playwright driving the system ``chromium`` (never a downloaded browser) with a
+fresh profile. Checked, per the DOM contract in the plan:
+
+* every explorer becomes ready; no request leaves 127.0.0.1; no console error; the only new global
+  is ``window.molviz``; including the script again changes nothing;
+* labels, read-outs and ARIA attributes are present;
+* every slider moves by keyboard (focus, ArrowRight) and by mouse (click on the track, and a drag),
+  and each move increments ``data-redraws`` and changes the SVG drawing; so does every ``select``
+  and toggle button; the Gumbel explorer's play button animates and stops;
+* the redraw time the explorers report (``data-last-redraw-ms``) for 10,000 samples, over 30
+  redraws each: median <= 16 ms (one frame at 60 Hz). The times (and the time including style and
+  layout, measured from outside) go to ``artifacts/explorer-redraw-times.json``; screenshots of the
+  page and of each explorer to ``artifacts/screenshots/``.
+
+Without chromium the tests fail (``chromium_path`` in tests/browser/conftest.py) unless
+MOLVIZ_SKIP_BROWSER=1.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import statistics
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from molviz.explorer import explorer_html, explorer_js
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+EXPLORERS = [
+    ("logistic", {}),
+    ("mixture", {}),
+    ("gumbel", {"n": 10_000}),
+    ("inversion", {}),
+    ("discretized", {}),
+    ("mixture", {"K": 5, "stacked": False, "seed": 3, "title": "A second mixture on the page"}),
+    ("discretized", {"num_classes": 65536, "title": "Discretized, 2^16 classes"}),
+]
+FRAME_MS = 16.0
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("explorers")
+    body = "\n".join(f"<section>{explorer_html(k, **p).data}</section>" for k, p in EXPLORERS)
+    head = '<meta charset="utf-8"><meta name="viewport" content="width=device-width">'
+    page = (
+        f"<!doctype html><html lang='en'><head>{head}<title>molviz explorers</title></head>"
+        f"<body style='max-width:760px;margin:16px auto'>{body}</body></html>"
+    )
+    (root / "index.html").write_text(page, encoding="utf-8")
+    (root / "blank.html").write_text(f"<!doctype html><html><head>{head}</head></html>")
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path, site, tmp_path_factory):
+    """(page, log): a page in a fresh Chromium profile; log has errors and outside requests."""
+    from playwright.sync_api import sync_playwright
+
+    log = {"outside": [], "console": [], "pageerror": []}
+
+    def route(r):
+        if urlsplit(r.request.url).hostname == "127.0.0.1":
+            r.continue_()
+        else:
+            log["outside"].append(r.request.url)
+            r.abort()
+
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=chromium_path,
+            headless=True,
+            args=ARGS,
+            viewport={"width": 800, "height": 1000},
+            service_workers="block",
+        )
+        try:
+            context.route("**/*", route)
+            page = context.new_page()
+            page.on("console", lambda m: m.type == "error" and log["console"].append(m.text))
+            page.on("pageerror", lambda e: log["pageerror"].append(str(e)))
+            yield page, log
+        finally:
+            context.close()
+
+
+def roots(page):
+    return page.locator("div.molviz-explorer")
+
+
+def redraws(root) -> int:
+    return int(root.get_attribute("data-redraws"))
+
+
+def drawing(root) -> str:
+    return root.locator("svg.molviz-plot").inner_html()
+
+
+def wait_redraw(page, root, before: int):
+    page.wait_for_function(
+        "([el, n]) => +el.getAttribute('data-redraws') > n",
+        arg=[root.element_handle(), before],
+        timeout=5000,
+    )
+
+
+def load(page, site):
+    page.goto(site + "index.html")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('div.molviz-explorer')]"
+        ".every(r => r.getAttribute('data-ready') === '1')",
+        timeout=20_000,
+    )
+
+
+def test_page_loads_offline_and_cleanly(browser, site, screenshot_dir):
+    page, log = browser
+    page.goto(site + "blank.html")
+    baseline = set(page.evaluate("() => Object.keys(window)"))
+    load(page, site)
+    assert roots(page).count() == len(EXPLORERS)
+    new_globals = set(page.evaluate("() => Object.keys(window)")) - baseline
+    assert new_globals == {"molviz"}, new_globals
+    page.screenshot(path=str(screenshot_dir / "explorers-standalone.png"), full_page=True)
+    for i, (kind, _) in enumerate(EXPLORERS):
+        roots(page).nth(i).screenshot(path=str(screenshot_dir / f"explorer-{i}-{kind}.png"))
+    assert log["outside"] == [], f"requests left 127.0.0.1: {log['outside']}"
+    assert log["console"] == [] and log["pageerror"] == [], log
+
+
+def test_dom_contract_and_accessibility(browser):
+    page, _ = browser
+    for i, (kind, _) in enumerate(EXPLORERS):
+        root = roots(page).nth(i)
+        assert root.get_attribute("data-kind") == kind
+        assert root.get_attribute("data-ready") == "1"
+        assert redraws(root) >= 1
+        assert float(root.get_attribute("data-last-redraw-ms")) >= 0
+        svg = root.locator("svg.molviz-plot")
+        assert svg.count() == 1
+        assert svg.get_attribute("role") == "img" and svg.get_attribute("aria-label")
+        sliders = root.locator("input[type=range]")
+        assert sliders.count() >= 4
+        for j in range(sliders.count()):
+            s = sliders.nth(j)
+            sid = s.get_attribute("id")
+            assert root.locator(f'label[for="{sid}"]').inner_text().strip(), sid
+            assert root.locator(f'output[for="{sid}"]').inner_text().strip(), sid
+            assert s.get_attribute("aria-valuetext"), sid
+            assert s.get_attribute("aria-label"), sid
+        for j in range(root.locator("select").count()):
+            sel = root.locator("select").nth(j)
+            assert root.locator(f'label[for="{sel.get_attribute("id")}"]').count() == 1
+        assert root.locator("button:not([type=button])").count() == 0
+    ids = page.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
+    assert len(ids) == len(set(ids)), "duplicate element ids on the page"
+
+
+def test_every_slider_moves_by_keyboard(browser, site):
+    page, log = browser
+    load(page, site)
+    moved = 0
+    for i in range(len(EXPLORERS)):
+        root = roots(page).nth(i)
+        sliders = root.locator("input[type=range]")
+        for j in range(sliders.count()):
+            s = sliders.nth(j)
+            value, top = s.input_value(), s.get_attribute("max")
+            before, picture = redraws(root), drawing(root)
+            s.focus()
+            page.keyboard.press("ArrowLeft" if float(value) >= float(top) else "ArrowRight")
+            wait_redraw(page, root, before)
+            name = s.get_attribute("data-param")
+            assert s.input_value() != value, f"explorer {i} slider {name} did not move"
+            assert drawing(root) != picture, f"explorer {i} slider {name}: drawing unchanged"
+            moved += 1
+    assert moved >= 40
+    assert log["console"] == [] and log["pageerror"] == []
+
+
+def _fraction(slider) -> float:
+    v, lo, hi = (
+        float(slider.input_value()),
+        float(slider.get_attribute("min")),
+        float(slider.get_attribute("max")),
+    )
+    return (v - lo) / (hi - lo)
+
+
+def test_every_slider_moves_by_mouse(browser, site):
+    page, log = browser
+    load(page, site)
+    for i in range(len(EXPLORERS)):
+        root = roots(page).nth(i)
+        sliders = root.locator("input[type=range]")
+        for j in range(sliders.count()):
+            s = sliders.nth(j)
+            s.scroll_into_view_if_needed()
+            box = s.bounding_box()
+            value, before, picture = s.input_value(), redraws(root), drawing(root)
+            target = 0.2 if _fraction(s) > 0.5 else 0.8
+            y = box["y"] + box["height"] / 2
+            if j == 0:  # drag the thumb
+                x0 = box["x"] + 8 + _fraction(s) * (box["width"] - 16)
+                page.mouse.move(x0, y)
+                page.mouse.down()
+                page.mouse.move(box["x"] + 8 + target * (box["width"] - 16), y, steps=8)
+                page.mouse.up()
+            else:  # click on the track
+                page.mouse.click(box["x"] + 8 + target * (box["width"] - 16), y)
+            wait_redraw(page, root, before)
+            name = s.get_attribute("data-param")
+            assert s.input_value() != value, f"explorer {i} slider {name} did not move by mouse"
+            assert drawing(root) != picture, f"explorer {i} slider {name}: drawing unchanged"
+    assert log["console"] == [] and log["pageerror"] == []
+
+
+def test_selects_and_buttons_redraw(browser, site):
+    page, log = browser
+    load(page, site)
+    for i in range(len(EXPLORERS)):
+        root = roots(page).nth(i)
+        selects = root.locator("select")
+        for j in range(selects.count()):
+            sel = selects.nth(j)
+            options = sel.locator("option").evaluate_all("os => os.map(o => o.value)")
+            new = next(v for v in options if v != sel.input_value())
+            before, picture = redraws(root), drawing(root)
+            sel.select_option(new)
+            wait_redraw(page, root, before)
+            assert drawing(root) != picture, f"explorer {i}: select {j} did not change the drawing"
+        buttons = root.locator("button")
+        for j in range(buttons.count()):
+            b = buttons.nth(j)
+            label = b.inner_text()
+            before, picture = redraws(root), drawing(root)
+            pressed = b.get_attribute("aria-pressed")
+            b.click()
+            wait_redraw(page, root, before)
+            if pressed is not None:
+                assert b.get_attribute("aria-pressed") != pressed
+                assert drawing(root) != picture, f"explorer {i}: toggle {label!r} changed nothing"
+            if "play" in label:
+                page.wait_for_function(
+                    "([el, n]) => +el.getAttribute('data-redraws') > n + 3",
+                    arg=[root.element_handle(), before],
+                    timeout=5000,
+                )
+                b.click()  # pause
+                page.wait_for_timeout(150)
+                settled = redraws(root)
+                page.wait_for_timeout(400)
+                assert redraws(root) == settled, "play did not stop"
+    assert log["console"] == [] and log["pageerror"] == []
+
+
+def test_script_included_again_changes_nothing(browser, site):
+    page, _ = browser
+    load(page, site)
+    page.evaluate("() => { window.__molvizBefore = window.molviz; }")
+    page.add_script_tag(content=explorer_js())
+    assert page.evaluate("() => window.molviz === window.__molvizBefore")
+    assert page.evaluate("() => typeof window.molviz.mount") == "function"
+
+
+def test_redraw_within_one_frame_at_10000_samples(browser, site, screenshot_dir):
+    page, log = browser
+    load(page, site)
+    report = {}
+    for i, (kind, params) in enumerate(EXPLORERS):
+        root = roots(page).nth(i)
+        n_slider = root.locator("input[data-param=n]")
+        assert int(float(n_slider.input_value())) == 10_000
+        seed = root.locator("input[data-param=seed]")
+        seed.focus()
+        times = []
+        for step in range(30):
+            before = redraws(root)
+            page.keyboard.press("ArrowRight" if step % 2 == 0 else "ArrowLeft")
+            wait_redraw(page, root, before)
+            times.append(float(root.get_attribute("data-last-redraw-ms")))
+        # the same redraw timed from outside, including style recalculation and layout
+        outside = page.evaluate(
+            """(el) => {
+                const s = el.querySelector('input[data-param=seed]');
+                const svg = el.querySelector('svg.molviz-plot');
+                const out = [];
+                for (let k = 0; k < 30; k++) {
+                    const t0 = performance.now();
+                    s.value = String((k % 2) + 1);
+                    s.dispatchEvent(new Event('input', {bubbles: true}));
+                    svg.getBoundingClientRect();
+                    out.push(performance.now() - t0);
+                }
+                return out;
+            }""",
+            root.element_handle(),
+        )
+        label = f"{i}-{kind}" + ("-65536" if params.get("num_classes") == 65536 else "")
+        report[label] = {
+            "samples": 10_000,
+            "redraw_ms_median": statistics.median(times),
+            "redraw_ms_max": max(times),
+            "with_layout_ms_median": statistics.median(outside),
+            "with_layout_ms_max": max(outside),
+            "redraw_ms": times,
+        }
+    out = REPO / "artifacts" / "explorer-redraw-times.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    rows = report.items()
+    summary = {k: (round(v["redraw_ms_median"], 2), round(v["redraw_ms_max"], 2)) for k, v in rows}
+    print("redraw ms (median, max) at 10,000 samples:", summary)
+    page.screenshot(path=str(screenshot_dir / "explorers-standalone-after.png"), full_page=True)
+    slow = {k: v["redraw_ms_median"] for k, v in report.items() if v["redraw_ms_median"] > FRAME_MS}
+    assert not slow, f"median redraw above {FRAME_MS} ms: {slow}"
+    assert log["console"] == [] and log["pageerror"] == [] and log["outside"] == []

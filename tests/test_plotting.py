@@ -1,0 +1,616 @@
+"""Tests of molviz.plotting (static figures and explorer figures), with the Agg backend.
+
+Every figure function must run, return the artists it documents and label its axes; what it
+draws is compared with an independent computation written here: curves with scipy.stats or
+the closed-form formulas, histogram heights with ``numpy.histogram`` of the same samples,
+samples with a direct call of molviz's sampler under the same seed (so the figures use
+molviz's sampler, not a copy). Explorer figures must update their artists in place (the same
+objects before and after) without creating figures.
+
+No test here is statistical: all comparisons are exact or to floating-point tolerance, so the
+false-failure rate is 0. Timings are never asserted.
+"""
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+from matplotlib.collections import QuadMesh
+from matplotlib.lines import Line2D
+from matplotlib.patches import StepPatch
+from scipy import stats
+from scipy.special import expit
+
+from molviz import plotting as P
+from molviz import sampling
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+PI = np.array([0.5, 0.3, 0.2])
+MU = np.array([-2.0, 0.5, 3.0])
+S = np.array([0.6, 0.4, 1.0])
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def mixture_pdf_ref(x, pi, mu, s):
+    """Independent mixture density: Σ_k π_k scipy.stats.logistic.pdf(x; μ_k, s_k)."""
+    return sum(p * stats.logistic.pdf(x, m, sc) for p, m, sc in zip(pi, mu, s, strict=True))
+
+
+def mixture_cdf_ref(x, pi, mu, s):
+    return sum(p * expit((x - m) / sc) for p, m, sc in zip(pi, mu, s, strict=True))
+
+
+def np_density(samples, edges, n=None):
+    """np.histogram counts on ``edges`` divided by (n · bin width), n = all samples drawn."""
+    counts, _ = np.histogram(samples, bins=edges)
+    return counts / ((np.size(samples) if n is None else n) * np.diff(edges))
+
+
+def drawn_heights(patch):
+    """Bar heights of a (possibly stacked) StepPatch: values - baseline."""
+    data = patch.get_data()
+    base = 0.0 if data.baseline is None else data.baseline
+    return np.asarray(data.values) - base
+
+
+def labelled(ax):
+    return bool(ax.get_xlabel()) and bool(ax.get_ylabel())
+
+
+def direct_mixture_samples(pi, mu, s, n, seed, eps=1e-5):
+    """Call molviz.sampling.sample_mol directly, as documented for sample_mixture."""
+    K = len(pi)
+    g = torch.Generator().manual_seed(seed)
+    with np.errstate(divide="ignore"):
+        logits = torch.tensor(np.log(pi), dtype=torch.float32).expand(n, K)
+    means = torch.tensor(mu, dtype=torch.float32).expand(n, K)
+    log_s = torch.tensor(np.log(s), dtype=torch.float32).expand(n, K)
+    x, k = sampling.sample_mol(logits, means, log_s, eps=eps, generator=g, return_index=True)
+    return x.double().numpy(), k.numpy()
+
+
+# --------------------------------------------------------------------------------------
+# style and histogram
+# --------------------------------------------------------------------------------------
+
+
+def test_use_book_style_sets_rcparams_and_tab10_cycle():
+    with matplotlib.rc_context():
+        assert P.use_book_style() is None
+        assert matplotlib.rcParams["figure.dpi"] >= 100
+        assert matplotlib.rcParams["font.size"] >= 10
+        cycle = [c["color"] for c in matplotlib.rcParams["axes.prop_cycle"]]
+        assert cycle == list(P.COMPONENT_COLORS)
+    tab10 = [matplotlib.colors.to_hex(c) for c in plt.get_cmap("tab10").colors]
+    assert list(P.COMPONENT_COLORS) == tab10
+    assert P.component_color(0) == tab10[0] and P.component_color(12) == tab10[2]
+    with pytest.raises(ValueError, match="k must be an integer >= 0"):
+        P.component_color(-1)
+
+
+def test_histogram_matches_numpy_including_edge_values():
+    rng = np.random.default_rng(0)
+    # values on a 0.1 grid hit bin edges exactly; some fall outside the range
+    x = np.concatenate([rng.normal(0, 2, 5000), np.round(rng.uniform(-4, 4, 3000), 1), [3.0]])
+    for bins, rng_ in [(30, (-3.0, 3.0)), (7, (-1.3, 2.9)), (1, (0.0, 1.0))]:
+        h, edges = P.histogram(x, bins, rng_, density=False)
+        counts, e_np = np.histogram(x, bins=bins, range=rng_)
+        np.testing.assert_array_equal(edges, e_np)
+        np.testing.assert_array_equal(h, counts)
+        d, _ = P.histogram(x, bins, rng_)
+        np.testing.assert_allclose(d, counts / (x.size * (rng_[1] - rng_[0]) / bins), rtol=1e-14)
+
+
+def test_histogram_groups_match_numpy_per_group_and_sum_to_total():
+    rng = np.random.default_rng(1)
+    x = rng.normal(0, 1.5, 20000)
+    g = rng.integers(0, 4, x.size)
+    h, _ = P.histogram(x, 40, (-4, 4), groups=g, num_groups=5, density=False)
+    assert h.shape == (5, 40)
+    for k in range(5):
+        np.testing.assert_array_equal(h[k], np.histogram(x[g == k], bins=40, range=(-4, 4))[0])
+    np.testing.assert_array_equal(h.sum(0), np.histogram(x, bins=40, range=(-4, 4))[0])
+
+
+def test_histogram_bad_input():
+    with pytest.raises(ValueError, match="bins must be an integer >= 1"):
+        P.histogram([1.0, 2.0], 0)
+    with pytest.raises(ValueError, match="lo < hi"):
+        P.histogram([1.0, 2.0], 5, (1.0, 1.0))
+    with pytest.raises(ValueError, match="finite"):
+        P.histogram([1.0, np.nan], 5, (0, 2))
+    with pytest.raises(ValueError, match="non-empty"):
+        P.histogram([], 5, (0, 2))
+    with pytest.raises(ValueError, match="groups must have the size of samples"):
+        P.histogram([1.0, 2.0], 5, (0, 2), groups=[0])
+    with pytest.raises(ValueError, match=r"groups must lie in \[0, num_groups=2\)"):
+        P.histogram([1.0, 2.0], 5, (0, 2), groups=[0, 2], num_groups=2)
+
+
+def test_sample_mixture_is_molviz_sampler_and_zero_weight_never_chosen():
+    x, k = P.sample_mixture(PI, MU, S, 5000, seed=3)
+    xr, kr = direct_mixture_samples(PI, MU, S, 5000, 3)
+    np.testing.assert_array_equal(x, xr)
+    np.testing.assert_array_equal(k, kr)
+    _, k0 = P.sample_mixture([0.0, 0.5, 0.5], MU, S, 20000, seed=0)
+    assert 0 not in set(k0.tolist()) and {1, 2} <= set(k0.tolist())
+    with pytest.raises(ValueError, match="n must be an integer in"):
+        P.sample_mixture(PI, MU, S, 0)
+    with pytest.raises(TypeError, match="seed must be an int"):
+        P.sample_mixture(PI, MU, S, 10, seed=1.5)
+
+
+# --------------------------------------------------------------------------------------
+# static figures
+# --------------------------------------------------------------------------------------
+
+
+def test_plot_histogram_stacked_heights_equal_numpy_per_group():
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=4000)
+    g = rng.integers(0, 3, x.size)
+    out = P.plot_histogram(None, x, 25, (-3, 3), groups=g)
+    assert len(out["hist"]) == 3 and all(isinstance(p, StepPatch) for p in out["hist"])
+    for k, patch in enumerate(out["hist"]):
+        np.testing.assert_allclose(
+            drawn_heights(patch), np_density(x[g == k], out["edges"], x.size)
+        )
+    single = P.plot_histogram(None, x, 25, (-3, 3))
+    np.testing.assert_allclose(drawn_heights(single["hist"][0]), np_density(x, single["edges"]))
+    assert labelled(single["ax"])
+
+
+@pytest.mark.parametrize("logy", [False, True])
+def test_plot_logistic_pdf_curves_equal_scipy(logy):
+    out = P.plot_logistic_pdf(mu=0.5, s=2.0, gaussian=True, logy=logy)
+    x = out["x"]
+    assert isinstance(out["pdf"], Line2D) and isinstance(out["gaussian"], Line2D)
+    np.testing.assert_allclose(out["pdf"].get_ydata(), stats.logistic.pdf(x, 0.5, 2.0), rtol=1e-12)
+    sigma = 2.0 * math.pi / math.sqrt(3.0)
+    np.testing.assert_allclose(out["gaussian"].get_ydata(), stats.norm.pdf(x, 0.5, sigma))
+    assert out["ax"].get_yscale() == ("log" if logy else "linear")
+    assert labelled(out["ax"]) and out["ax"].get_title()
+    assert out["ax"].get_legend() is not None
+
+
+def test_plot_logistic_cdf_and_bad_scale():
+    _, ax = plt.subplots()
+    out = P.plot_logistic_cdf(ax, mu=-1.0, s=0.5, gaussian=True)
+    assert out["ax"] is ax
+    x = out["x"]
+    np.testing.assert_allclose(out["cdf"].get_ydata(), expit((x + 1.0) / 0.5), rtol=1e-12)
+    sigma = 0.5 * math.pi / math.sqrt(3.0)
+    np.testing.assert_allclose(out["gaussian"].get_ydata(), stats.norm.cdf(x, -1.0, sigma))
+    assert labelled(ax)
+    with pytest.raises(ValueError, match=r"s .*must be finite and > 0"):
+        P.plot_logistic_pdf(s=0.0)
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
+        P.plot_logistic_pdf("not an axes")
+
+
+def test_plot_sigmoid_logit_are_inverse_functions():
+    out = P.plot_sigmoid_logit(zlim=5.0, z0=1.0)
+    z, sig = out["sigmoid"].get_data()
+    np.testing.assert_allclose(sig, 1.0 / (1.0 + np.exp(-z)), rtol=1e-12)
+    q, lg = out["logit"].get_data()
+    np.testing.assert_allclose(lg, np.log(q / (1.0 - q)), rtol=1e-10, atol=1e-12)
+    assert all(labelled(a) for a in out["axes"])
+    with pytest.raises(ValueError, match="zlim must be finite and > 0"):
+        P.plot_sigmoid_logit(zlim=-1.0)
+
+
+def test_plot_mixture_curves_histogram_and_samples():
+    out = P.plot_mixture(None, PI, MU, S, n=20000, seed=5, bins=60)
+    x = out["mixture"].get_xdata()
+    np.testing.assert_allclose(out["mixture"].get_ydata(), mixture_pdf_ref(x, PI, MU, S))
+    for k, line in enumerate(out["components"]):
+        np.testing.assert_allclose(line.get_ydata(), PI[k] * stats.logistic.pdf(x, MU[k], S[k]))
+    xs, ks = direct_mixture_samples(PI, MU, S, 20000, 5)
+    np.testing.assert_array_equal(out["samples"], xs)
+    np.testing.assert_array_equal(out["index"], ks)
+    assert len(out["hist"]) == 3
+    for k, patch in enumerate(out["hist"]):
+        np.testing.assert_allclose(
+            drawn_heights(patch), np_density(xs[ks == k], out["edges"], xs.size)
+        )
+    assert labelled(out["ax"]) and out["ax"].get_legend() is not None
+
+
+def test_plot_mixture_with_given_samples_and_errors():
+    samples = np.random.default_rng(0).normal(size=3000)
+    out = P.plot_mixture(None, PI, MU, S, samples=samples, components=False, xlim=(-4, 4))
+    assert out["components"] == [] and len(out["hist"]) == 1
+    np.testing.assert_allclose(drawn_heights(out["hist"][0]), np_density(samples, out["edges"]))
+    with pytest.raises(ValueError, match=r"pi .*must sum to 1"):
+        P.plot_mixture(None, [0.5, 0.6, 0.2], MU, S)
+    with pytest.raises(ValueError, match="s must be > 0"):
+        P.plot_mixture(None, PI, MU, [1.0, -1.0, 1.0])
+    with pytest.raises(ValueError, match="same number of components"):
+        P.plot_mixture(None, PI, MU[:2], S)
+    with pytest.raises(ValueError, match=r"index .*needs samples"):
+        P.plot_mixture(None, PI, MU, S, index=[0, 1])
+    with pytest.raises(ValueError, match="must be 1-D"):
+        P.plot_mixture(None, PI[None], MU[None], S[None])
+
+
+def test_plot_mixture_cdf_equals_weighted_sigmoids():
+    out = P.plot_mixture_cdf(None, PI, MU, S)
+    x, y = out["cdf"].get_data()
+    np.testing.assert_allclose(y, mixture_cdf_ref(x, PI, MU, S), rtol=1e-12)
+    comp_sum = sum(line.get_ydata() for line in out["components"])
+    np.testing.assert_allclose(comp_sum, y, rtol=1e-12)
+    assert labelled(out["ax"])
+
+
+def test_plot_softmax_weights_bar_heights():
+    logits = np.array([1.0, 0.2, -0.5, 2.0])
+    for tau in (1.0, 0.5):
+        out = P.plot_softmax_weights(None, logits, temperature=tau)
+        e = np.exp(logits / tau)
+        heights = [b.get_height() for b in out["bars"]]
+        np.testing.assert_allclose(heights, e / e.sum(), rtol=1e-12)
+        assert labelled(out["ax"])
+    with pytest.raises(ValueError, match="temperature must be a finite number > 0"):
+        P.plot_softmax_weights(None, logits, temperature=0.0)
+    with pytest.raises(ValueError, match="NaN"):
+        P.plot_softmax_weights(None, [0.0, np.nan])
+
+
+def test_plot_clamped_mixture_point_masses():
+    pi, mu, s = [0.5, 0.5], [-0.9, 0.7], [0.1, 0.2]
+    out = P.plot_clamped_mixture(None, pi, mu, s, n=30000, seed=1, bins=50)
+    lo_mass = mixture_cdf_ref(-1.0, pi, mu, s)
+    hi_mass = 1.0 - mixture_cdf_ref(1.0, pi, mu, s)
+    np.testing.assert_allclose(out["mass_expected"], [lo_mass, hi_mass], rtol=1e-10)
+    xs = np.clip(direct_mixture_samples(pi, mu, s, 30000, 1)[0], -1, 1)
+    np.testing.assert_allclose(out["mass_observed"], [np.mean(xs == -1), np.mean(xs == 1)])
+    inside = xs[(xs > -1) & (xs < 1)]
+    counts, _ = np.histogram(inside, bins=50, range=(-1, 1))
+    np.testing.assert_allclose(drawn_heights(out["hist"][0]), counts / (xs.size * 2 / 50))
+    assert labelled(out["ax"]) and out["ax_mass"].get_ylabel()
+    with pytest.raises(ValueError, match=r"lie in \[lo, hi\]"):
+        P.plot_clamped_mixture(None, pi, mu, s, samples=[0.0, 2.0])
+
+
+def test_plot_gumbel_convergence_frequencies_and_draws():
+    logits = np.array([1.0, 0.2, -0.5])
+    out = P.plot_gumbel_convergence(None, logits, n_max=5000, seed=4, num_points=20)
+    g = torch.Generator().manual_seed(4)
+    direct = sampling.gumbel_max(
+        torch.tensor(logits, dtype=torch.float32).expand(5000, 3), eps=1e-5, generator=g
+    ).numpy()
+    np.testing.assert_array_equal(out["index"], direct)
+    ns = out["n"]
+    pi = np.exp(logits) / np.exp(logits).sum()
+    for k in range(3):
+        n_x, f = out["freq"][k].get_data()
+        np.testing.assert_array_equal(n_x, ns)
+        expected = np.array([np.count_nonzero(direct[:n] == k) / n for n in ns])
+        np.testing.assert_allclose(f, expected)
+        np.testing.assert_allclose(out["target"][k].get_ydata(), [pi[k], pi[k]], rtol=1e-12)
+    assert ns[0] == 1 and ns[-1] == 5000 and np.all(np.diff(ns) > 0)
+    assert out["ax"].get_xscale() == "log" and labelled(out["ax"])
+
+
+def test_plot_gumbel_pdf_bounds():
+    out = P.plot_gumbel_pdf(eps=1e-5)
+    g, y = out["pdf"].get_data()
+    np.testing.assert_allclose(y, np.exp(-(g + np.exp(-g))), rtol=1e-12)
+    lo, hi = -math.log(-math.log(1e-5)), -math.log(-math.log(1 - 1e-5))
+    assert out["lo"] == pytest.approx(lo, rel=1e-12) and out["hi"] == pytest.approx(hi, rel=1e-9)
+    assert (round(lo, 2), round(hi, 2)) == (-2.44, 11.51)
+    assert [line.get_xdata()[0] for line in out["bounds"]] == pytest.approx([lo, hi])
+    left, right = out["clip"]
+    assert left.get_x() + left.get_width() == pytest.approx(lo) and right.get_x() == pytest.approx(
+        hi
+    )
+    assert labelled(out["ax"])
+    with pytest.raises(ValueError, match="eps must be in the open interval"):
+        P.plot_gumbel_pdf(eps=0.7)
+
+
+@pytest.mark.parametrize("yscale", ["linear", "logit"])
+def test_plot_inversion_mapping_and_clip(yscale):
+    u = np.array([0.1, 0.5, 0.9])
+    out = P.plot_inversion(None, mu=1.0, s=2.0, u=u, eps=1e-5, yscale=yscale)
+    np.testing.assert_allclose(out["x"], 1.0 + 2.0 * np.log(u / (1 - u)), rtol=1e-12)
+    assert len(out["arrows"]) == 2 * u.size
+    for i, x_u in enumerate(out["x"]):  # horizontal arrow ends on the curve at (x(u), u)
+        assert out["arrows"][2 * i].xy == pytest.approx((x_u, u[i]))
+    bound = 2.0 * math.log((1 - 1e-5) / 1e-5)
+    assert out["bound"] == pytest.approx(bound, rel=1e-12)
+    clip = out["clip"]
+    assert clip[2].get_x() + clip[2].get_width() == pytest.approx(1.0 - bound)
+    assert clip[3].get_x() == pytest.approx(1.0 + bound)
+    assert clip[1].get_y() == pytest.approx(1 - 1e-5)
+    assert out["ax"].get_yscale() == yscale and labelled(out["ax"])
+    with pytest.raises(ValueError, match="open interval"):
+        P.plot_inversion(u=[0.5, 1.0])
+    with pytest.raises(ValueError, match="yscale must be"):
+        P.plot_inversion(yscale="log")
+
+
+def test_plot_channel_layout_blocks_and_labels():
+    out = P.plot_channel_layout(None, K=3, T=8, B=4, t=2)
+    assert isinstance(out["mesh"], QuadMesh)
+    blocks = np.asarray(out["mesh"].get_array()).reshape(9, 8)
+    expected = np.repeat([0, 1, 2], 3)[:, None] * np.ones((1, 8))
+    np.testing.assert_array_equal(blocks, expected)
+    texts = [t.get_text() for t in out["block_labels"]]
+    for name, sl in zip(("logit_probs", "means", "log_scales"), ("0:3", "3:6", "6:9"), strict=True):
+        assert any(name in t and sl in t for t in texts)
+    assert out["highlight"].get_x() == 2 and out["highlight"].get_height() == 9
+    assert len(out["sheets"]) == 2 and "(4, 9, 8)" in out["ax"].get_title()
+    assert labelled(out["ax"])
+    with pytest.raises(ValueError, match=r"K must be an integer in \[1, 16\], got K = 0"):
+        P.plot_channel_layout(K=0)
+    with pytest.raises(ValueError, match=r"K must be an integer in \[1, 16\], got K = 17"):
+        P.plot_channel_layout(K=17)
+    with pytest.raises(ValueError, match=r"t must be an integer in \[0, 7\]"):
+        P.plot_channel_layout(K=2, T=8, t=8)
+    with pytest.raises(TypeError, match="K must be an int"):
+        P.plot_channel_layout(K=2.5)
+
+
+def discretized_ref(pi, mu, s, N):
+    """Independent bin masses: differences of the mixture CDF at c_j ± 1/(N-1), tails to ±inf."""
+    c = -1.0 + 2.0 * np.arange(N) / (N - 1)
+    h = 1.0 / (N - 1)
+    upper = np.where(np.arange(N) == N - 1, np.inf, c + h)
+    lower = np.where(np.arange(N) == 0, -np.inf, c - h)
+    return mixture_cdf_ref(upper, pi, mu, s) - mixture_cdf_ref(lower, pi, mu, s)
+
+
+def test_plot_discretized_bins_masses_and_edge_bins():
+    pi, mu, s = [0.6, 0.4], [-0.3, 0.95], [0.1, 0.05]
+    out = P.plot_discretized_bins(None, pi, mu, s, 256, threshold=0.999)
+    ref = discretized_ref(pi, mu, s, 256)
+    np.testing.assert_allclose(out["probs"], ref, rtol=1e-9, atol=1e-15)
+    width = 2.0 / 255
+    np.testing.assert_allclose(drawn_heights(out["bins"]), ref[1:-1] / width, rtol=1e-9)
+    np.testing.assert_allclose(
+        out["bins"].get_data().edges[[0, -1]], [-1 + width / 2, 1 - width / 2]
+    )
+    assert len(out["edge_bins"]) == 2
+    np.testing.assert_allclose(drawn_heights(out["edge_bins"][1]), [ref[-1] / width], rtol=1e-9)
+    assert out["beyond_threshold"] == 1
+    # the right edge bin holds the tail mass of the component at 0.95: far above the body
+    assert len(out["off_scale"]) == 1 and "edge bin" in out["off_scale"][0].get_text()
+    np.testing.assert_allclose(
+        out["pdf"].get_ydata(), mixture_pdf_ref(out["pdf"].get_xdata(), pi, mu, s), rtol=1e-12
+    )
+    assert labelled(out["ax"])
+    masses = P.plot_discretized_bins(None, pi, mu, s, 256, density=False, highlight_edges=False)
+    np.testing.assert_allclose(drawn_heights(masses["bins"]), ref, rtol=1e-9, atol=1e-15)
+    with pytest.raises(ValueError, match="num_classes must be >= 2"):
+        P.plot_discretized_bins(None, pi, mu, s, 1)
+
+
+def test_plot_discretized_comparison_counts_bins_beyond_threshold():
+    out = P.plot_discretized_comparison([1.0], [0.9], [0.05], num_classes=(256, 65536))
+    assert out["axes"].shape == (2, 2)
+    # independent count of bin centres -1 + 2j/(N-1) above 0.999
+    for row, N in enumerate((256, 65536)):
+        j = np.arange(N)
+        expected = int(np.sum(-1 + 2 * j / (N - 1) > 0.999))
+        assert out["panels"][row][0]["beyond_threshold"] == expected
+    assert [out["panels"][r][0]["beyond_threshold"] for r in (0, 1)] == [1, 33]
+    assert out["axes"][1, 1].get_yscale() == "log"
+
+
+def test_plot_fit_frames_and_loss_curve():
+    rng = np.random.default_rng(0)
+    target = rng.dirichlet(np.ones(32))
+    model = np.full(32, 1 / 32)
+    out = P.plot_fit(None, target, model, step=10, loss=4.5)
+    np.testing.assert_array_equal(out["target"].get_data().values, target)
+    np.testing.assert_array_equal(out["model"].get_data().values, model)
+    np.testing.assert_allclose(out["target"].get_data().edges[[0, -1]], [-1 - 1 / 31, 1 + 1 / 31])
+    assert "step 10" in out["ax"].get_title() and labelled(out["ax"])
+    with pytest.raises(ValueError, match="model_probs must have the shape of target_probs"):
+        P.plot_fit(None, target, model[:10])
+    with pytest.raises(ValueError, match=r"must be finite and >= 0"):
+        P.plot_fit(None, target, -model)
+    frames = [(i * 10, rng.dirichlet(np.ones(32)), 5.0 - i) for i in range(4)]
+    grid = P.plot_fit_frames(target, frames, ncols=3)
+    assert len(grid["panels"]) == 4 and len(grid["fig"].axes) == 6
+    for (step, mp, _), panel in zip(frames, grid["panels"], strict=True):
+        np.testing.assert_array_equal(panel["model"].get_data().values, mp)
+        assert f"step {step}" in panel["ax"].get_title()
+    with pytest.raises(ValueError, match="at least one"):
+        P.plot_fit_frames(target, [])
+    losses = 5 * np.exp(-np.arange(50) / 10) + 4
+    curve = P.plot_loss_curve(None, losses, reference=4.0)
+    np.testing.assert_array_equal(curve["loss"].get_ydata(), losses)
+    assert curve["reference"].get_ydata()[0] == 4.0 and labelled(curve["ax"])
+    with pytest.raises(ValueError, match="steps must have the shape of losses"):
+        P.plot_loss_curve(None, losses, steps=np.arange(3))
+
+
+# --------------------------------------------------------------------------------------
+# explorer figures
+# --------------------------------------------------------------------------------------
+
+
+def same_artists(before, after):
+    """True if both dicts hold the very same artist objects (lists compared element-wise)."""
+    assert before.keys() == after.keys()
+    for key, a in before.items():
+        b = after[key]
+        if isinstance(a, list):
+            assert len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True)), key
+        else:
+            assert a is b, key
+    return True
+
+
+def check_in_place(explorer, first, second):
+    """update(first), draw, update(second), draw: same artists, same axes, no new figures."""
+    figs = plt.get_fignums()
+    explorer.update(**first).draw()
+    before, axes = explorer.artists, list(explorer.fig.axes)
+    children = [len(ax.get_children()) for ax in axes]
+    explorer.update(**second).draw()
+    assert same_artists(before, explorer.artists)
+    assert list(explorer.fig.axes) == axes
+    assert [len(ax.get_children()) for ax in axes] == children
+    assert plt.get_fignums() == figs == []
+    assert explorer.to_png().startswith(PNG_MAGIC)
+    return before
+
+
+def test_logistic_explorer_updates_in_place_and_draws_its_samples():
+    e = P.LogisticExplorerFigure(bins=50)
+    a = check_in_place(e, {"mu": 0.0, "s": 1.0, "n": 2000}, {"mu": 1.5, "s": 0.5, "seed": 3})
+    x = e.x
+    np.testing.assert_allclose(a["pdf"].get_ydata(), stats.logistic.pdf(x, 1.5, 0.5), rtol=1e-12)
+    sigma = 0.5 * math.pi / math.sqrt(3)
+    np.testing.assert_allclose(a["gaussian"].get_ydata(), stats.norm.pdf(x, 1.5, sigma))
+    np.testing.assert_allclose(
+        drawn_heights(a["hist"]), np_density(e.samples, a["hist"].get_data().edges)
+    )
+    g = torch.Generator().manual_seed(3)
+    direct = sampling.sample_logistic(
+        torch.full((100_000,), 1.5), torch.full((100_000,), math.log(0.5)), generator=g
+    )
+    np.testing.assert_array_equal(e.samples, direct.double().numpy())
+    e.update(mu=0.0, s=1.0, n=1000, logy=True, gaussian=False)
+    assert e.ax.get_yscale() == "log" and not a["gaussian"].get_visible()
+    e.draw()
+    e.update(mu=0.0, s=1.0, n=1000, logy=False).draw()  # back to linear, no warning
+    assert e.ax.get_yscale() == "linear" and e.ax.get_ylim()[0] == 0.0
+    with pytest.raises(ValueError, match="must be finite and > 0"):
+        e.update(s=-1.0)
+    with pytest.raises(ValueError, match=r"n must be an integer in \[1, 10000000\]"):
+        e.update(n=0)
+
+
+def test_explorer_update_restores_torch_thread_setting():
+    old = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        e = P.MixtureExplorerFigure()
+        e.update(PI, MU, S, n=2000, seed=1)
+        assert torch.get_num_threads() == 2
+        xs, _ = direct_mixture_samples(PI, MU, S, 2000, 1)  # same draws with 2 threads
+        np.testing.assert_array_equal(e.samples, xs)
+        with pytest.raises(ValueError):
+            e.update(PI, MU, S, n=0)
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(old)
+
+
+def test_logistic_explorer_log_scale_on_a_fresh_figure():
+    e = P.LogisticExplorerFigure()
+    e.update(1.0, 0.7, n=1000, logy=True).draw()
+    assert e.ax.get_yscale() == "log" and e.ax.get_ylim()[0] > 0
+
+
+def test_mixture_explorer_updates_in_place_stacks_by_component():
+    e = P.MixtureExplorerFigure(K_max=4, bins=80)
+    first = {"pi": PI, "mu": MU, "s": S, "n": 5000, "seed": 1}
+    second = {"pi": [0.7, 0.3], "mu": [-1.0, 2.0], "s": [0.5, 1.5], "n": 8000, "seed": 2}
+    a = check_in_place(e, first, second)
+    xs, ks = direct_mixture_samples([0.7, 0.3], [-1.0, 2.0], [0.5, 1.5], 8000, 2)
+    np.testing.assert_array_equal(e.samples, xs)
+    np.testing.assert_array_equal(e.index, ks)
+    edges = a["hist"][0].get_data().edges
+    for k in range(2):
+        assert a["hist"][k].get_visible()
+        np.testing.assert_allclose(
+            drawn_heights(a["hist"][k]), np_density(xs[ks == k], edges, xs.size)
+        )
+        assert a["weights"][k].get_height() == pytest.approx([0.7, 0.3][k])
+    assert not any(a["hist"][k].get_visible() for k in (2, 3))
+    assert not any(a["components"][k].get_visible() for k in (2, 3))
+    np.testing.assert_allclose(
+        a["mixture"].get_ydata(), mixture_pdf_ref(e.x, [0.7, 0.3], [-1.0, 2.0], [0.5, 1.5])
+    )
+    with pytest.raises(ValueError, match=r"K .*must be in \[1, 4\].*got K = 5"):
+        e.update(np.full(5, 0.2), np.zeros(5), np.ones(5))
+    with pytest.raises(ValueError, match=r"pi .*must be >= 0"):
+        e.update([1.2, -0.2], [0, 1], [1, 1])
+
+
+def test_gumbel_explorer_frequencies_bounds_and_never_chosen():
+    e = P.GumbelExplorerFigure(K_max=5)
+    second = {"logits": [2.0, 0.0, -20.0], "n": 20000, "seed": 7, "eps": 1e-5}
+    a = check_in_place(e, {"logits": [0.0, 0.0, 0.0, 1.0], "n": 1000}, second)
+    g = torch.Generator().manual_seed(7)
+    lt = torch.tensor([2.0, 0.0, -20.0]).expand(20000, 3)
+    direct = sampling.gumbel_max(lt, eps=1e-5, generator=g).numpy()
+    np.testing.assert_array_equal(e.index, direct)
+    freq = np.bincount(direct, minlength=3) / 20000
+    np.testing.assert_allclose([a["bars"][k].get_height() for k in range(3)], freq)
+    assert not any(a["bars"][k].get_visible() for k in (3, 4))
+    lg = np.array([2.0, 0.0, -20.0])
+    np.testing.assert_allclose(a["target"].get_ydata(), np.exp(lg) / np.exp(lg).sum(), rtol=1e-12)
+    lo, hi = -math.log(-math.log(1e-5)), -math.log(-math.log(1 - 1e-5))
+    assert a["bounds"][0].get_xdata()[0] == pytest.approx(lo)
+    assert a["bounds"][1].get_xdata()[0] == pytest.approx(hi)
+    assert e.noise.min() >= lo - 1e-4 and e.noise.max() <= hi + 1e-4
+    assert "never chosen: k = 2" in a["title"].get_text()
+    ticks = e.ax_bars.get_xticks()
+    assert np.all(ticks == np.round(ticks))  # component indices, not 0.8, 1.6, ...
+    edges = a["noise_hist"].get_data().edges
+    np.testing.assert_allclose(
+        np.asarray(a["noise_hist"].get_data().values), np.maximum(np_density(e.noise, edges), 1e-9)
+    )
+    with pytest.raises(ValueError, match="temperature must be"):
+        e.update([0.0, 1.0], temperature=-1.0)
+    with pytest.raises(ValueError, match=r"\[1, 5\]"):
+        e.update(np.zeros(6))
+
+
+def test_inversion_explorer_traces_u_and_shades_truncation():
+    e = P.InversionExplorerFigure(bins=60)
+    second = {"mu": 1.0, "s": 0.5, "u": 0.9, "n": 4000, "seed": 2, "eps": 1e-3}
+    a = check_in_place(e, {"u": 0.2, "n": 1000}, second)
+    xu = 1.0 + 0.5 * math.log(0.9 / 0.1)
+    px, py = a["path"].get_data()
+    np.testing.assert_allclose(px[1:], [xu, xu])
+    np.testing.assert_allclose(py, [0.9, 0.9, 0.0])
+    np.testing.assert_allclose(a["cdf"].get_ydata(), expit((e.x - 1.0) / 0.5), rtol=1e-12)
+    edges = a["hist"].get_data().edges
+    np.testing.assert_allclose(drawn_heights(a["hist"]), np_density(e.samples, edges))
+    bound = 0.5 * math.log((1 - 1e-3) / 1e-3)
+    assert a["clip"][1].get_x() == pytest.approx(1.0 + bound)
+    assert np.max(np.abs(e.samples - 1.0)) <= bound * (1 + 1e-5)
+    with pytest.raises(ValueError, match="u must be in the open interval"):
+        e.update(u=1.0)
+
+
+def test_discretized_explorer_bins_and_bit_depth():
+    e = P.DiscretizedExplorerFigure(K_max=3)
+    pi, mu, s = [0.6, 0.4], [-0.3, 0.95], [0.1, 0.05]
+    a = check_in_place(
+        e,
+        {"pi": [1.0], "mu": [0.0], "s": [0.2], "bits": 8},
+        {"pi": pi, "mu": mu, "s": s, "bits": 16},
+    )
+    ref = discretized_ref(pi, mu, s, 65536)
+    width = 2.0 / 65535
+    np.testing.assert_allclose(e.probs, ref, rtol=1e-7, atol=1e-15)
+    np.testing.assert_allclose(drawn_heights(a["bins"]), ref[1:-1] / width, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(drawn_heights(a["edge_bins"][1]), [ref[-1] / width], rtol=1e-9)
+    assert a["zoom_title"].get_text().startswith("33 ")
+    e.update(pi, mu, s, bits=8)
+    assert a["zoom_title"].get_text().startswith("1 ")
+    with pytest.raises(ValueError, match=r"bits must be an integer in \[1, 16\]"):
+        e.update(pi, mu, s, bits=17)
+    with pytest.raises(ValueError, match=r"\[1, 3\]"):
+        e.update([0.25] * 4, [0.0] * 4, [0.1] * 4)
