@@ -2,8 +2,8 @@
 
 Run from the repository root::
 
-    python -m benchmarks            # full run: about a minute on 2 cores
-    python -m benchmarks --quick    # the book's build-time run: fewer repeats, well under 30 s
+    python -m benchmarks            # full run: about 10 s on 2 cores (more repeats)
+    python -m benchmarks --quick    # the book's build-time run: about 5 s
     python benchmarks/run.py --out /tmp/bench
 
 Every case times ``benchmarks/baseline.py`` (a straightforward transcription of

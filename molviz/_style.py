@@ -1,16 +1,20 @@
 """Shared look and helpers of the figures: book style, colours, histogram, argument checks.
 
-Used by `molviz.plotting` (static figures), `molviz._explorer_figures` (the figures behind the
-ipywidgets explorers) and `molviz.widgets`; the public names are re-exported by
-`molviz.plotting`. The colours are matplotlib's "tab10"
-palette, indexed by mixture component k = 0, 1, ..., so a component has the same colour in
-every static figure, in the ipywidgets explorers and (by agreement) in the in-browser explorers.
+Used by ``molviz.plotting`` (static figures), ``molviz._explorer_figures`` (the figures behind
+the ipywidgets explorers) and ``molviz.widgets``; the public names are re-exported by
+:mod:`molviz.plotting`. The colours are matplotlib's "tab10" palette, indexed by mixture
+component k = 0, 1, ..., K-1, so a component has the same colour in every static figure, in the
+ipywidgets explorers and (by agreement) in the in-browser explorers.
 
-The histogram helper reproduces `numpy.histogram`'s equal-width binning rule exactly (bins are
-half-open [a, b) except the last, which is closed) and adds two things the explorers need:
-grouping by component in one pass (`numpy.bincount`) and normalisation by the *total* number of
-samples, so a histogram drawn over a window estimates the density even when some samples fall
-outside the window.
+Nothing here samples by itself: ``sample_mixture`` and ``sample_logistic_np`` only turn
+numpy parameters into tensors for :func:`molviz.sampling.sample_mol` and
+:func:`molviz.sampling.sample_logistic` and return numpy arrays.
+
+The histogram helper follows ``numpy.histogram``'s equal-width binning rule exactly (bins are
+half-open ``[a, b)`` except the last, which is closed) and adds two things the explorers need:
+grouping by component in one pass (``numpy.bincount``) and normalisation by the *total* number
+of samples, so a histogram drawn over a window estimates the density even when some samples
+fall outside the window.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.axes import Axes
+from matplotlib.patches import Rectangle
 
 from molviz import mixture, sampling
 from molviz._validate import (
@@ -74,6 +79,7 @@ BOOK_RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
+    "axes.axisbelow": True,
     "grid.alpha": 0.3,
     "lines.linewidth": 1.8,
     "legend.frameon": False,
@@ -85,10 +91,10 @@ def use_book_style():
     """Set matplotlib's rcParams to the book's figure style (sizes, tab10 colours, dpi).
 
     Sets a 7 x 3.8 inch default figure at 120 dpi (840 px wide: sharp once the site scales it to
-    its text width), 11 pt text, constrained layout, light grid, no top/right spines, and the
-    tab10 colour cycle so that component k has colour ``COMPONENT_COLORS[k]`` (the settings are
-    ``BOOK_RC``). Call it once in a chapter's imports cell; it returns None, so the cell shows
-    no output.
+    its text width), 11 pt text, constrained layout, a light grid behind the data, no top/right
+    spines, and the tab10 colour cycle so that component k has colour ``COMPONENT_COLORS[k]``
+    (the settings are ``BOOK_RC``). Call it once in a chapter's imports cell; it returns None,
+    so the cell shows no output.
 
     See the book chapter ``book/intro.md``.
     """
@@ -117,10 +123,10 @@ def component_color(k):
 def histogram(samples, bins=100, range=None, *, groups=None, num_groups=None, density=True):
     """Histogram of ``samples`` on equal-width bins, optionally split into groups (components).
 
-    Bin rule identical to ``numpy.histogram(samples, bins, range)``: bins [a, b) except the last,
-    [a, b]; samples outside ``range`` are not counted. With ``density=True`` the heights are
-    ``count / (n * width)`` with n = ``samples.size`` (all samples, including those outside the
-    range), so the bars estimate the probability density p(x) on the window; with
+    Bin rule identical to ``numpy.histogram(samples, bins, range)``: bins ``[a, b)`` except the
+    last, ``[a, b]``; samples outside ``range`` are not counted. With ``density=True`` the
+    heights are ``count / (n * width)`` with n = ``samples.size`` (all samples, including those
+    outside the range), so the bars estimate the probability density p(x) on the window; with
     ``density=False`` they are counts.
 
     Args:
@@ -221,6 +227,8 @@ def scalar_params(mu, s):
 
 def mixture_params(pi, mu, s, max_components=None):
     """(π, μ, s) as float64 arrays of shape (K,), validated; returns (pi, mu, s, K)."""
+    if pi is None or mu is None or s is None:
+        raise ValueError("pi, mu and s must all be given (arrays of shape (K,))")
     pi, mu, s = (as_float_array(n, v) for n, v in (("pi", pi), ("mu", mu), ("s", s)))
     for name, arr in (("pi", pi), ("mu", mu), ("s", s)):
         if arr.ndim != 1:
@@ -284,10 +292,10 @@ def fmt_params(mu, s):
 def sample_mixture(pi, mu, s, n, seed=0, eps=1e-5):
     """Draw n samples from a mixture of logistics with molviz's two-stage sampler.
 
-    Calls `molviz.sampling.sample_mol` (Gumbel-max choice of k, then inversion within
-    component k) with float32 logits log π of shape (n, K) (π_k = 0 gives −inf, a component
-    that is never chosen) and means μ and log-scales log s of shape (1, K), from
-    ``torch.Generator().manual_seed(seed)``.
+    A thin wrapper: calls :func:`molviz.sampling.sample_mol` (Gumbel-max choice of k, then
+    inversion within component k) with float32 logits log π of shape (n, K) (a weight π_k = 0
+    gives −inf, a component that is never chosen), means μ and log-scales log s of shape (1, K),
+    and ``torch.Generator().manual_seed(seed)``.
 
     Args:
         pi: weights π, shape (K,), non-negative, summing to 1.
@@ -301,8 +309,8 @@ def sample_mixture(pi, mu, s, n, seed=0, eps=1e-5):
         (x, k): float64 array (n,) of samples and int64 array (n,) of component indices.
 
     Raises:
-        ValueError: invalid mixture parameters (as for `molviz.mixture.mixture_pdf`), n or
-            seed out of range.
+        ValueError: invalid mixture parameters (as for :func:`molviz.mixture.mixture_pdf`), n
+            or seed out of range.
         TypeError: n or seed not an integer, parameters not real numbers.
 
     See the book chapter ``book/mixtures.md``.
@@ -323,7 +331,7 @@ def sample_mixture(pi, mu, s, n, seed=0, eps=1e-5):
 
 
 def sample_logistic_np(mu, s, n, seed, eps):
-    """n samples of one logistic by inversion (`molviz.sampling.sample_logistic`), float64."""
+    """n samples of one logistic by inversion (:func:`molviz.sampling.sample_logistic`), float64."""
     n = check_int("n", n, 1, MAX_SAMPLES)
     gen = make_generator(seed)
     loc = torch.full((n,), mu, dtype=torch.float32)  # (n,)
@@ -331,9 +339,60 @@ def sample_logistic_np(mu, s, n, seed, eps):
     return sampling.sample_logistic(loc, log_s, eps=eps, generator=gen).double().numpy()
 
 
+# --------------------------------------------------------------------------------------
+# shared drawing pieces
+# --------------------------------------------------------------------------------------
+
+
 def subscript(k):
     """Subscript digits for a component index, e.g. 12 -> '₁₂'."""
     return str(k).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def nice_ceiling(v):
+    """Smallest "round" number >= v (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten).
+
+    Axis tops rounded this way move in steps instead of with every new batch of samples, so the
+    explorers can keep their rendered axes (and the reader's eye) steady between slider moves.
+    """
+    v = float(v)
+    if not (v > 0 and math.isfinite(v)):
+        return 1.0
+    p = 10.0 ** math.floor(math.log10(v))
+    return next(m * p for m in _NICE if m * p >= v * (1 - 1e-12))
+
+
+_NICE = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def clip_span(ax, lo, hi, *, alpha=0.12, color=CLIP_COLOR, label=None, axis="x"):
+    """A shaded band over x in [lo, hi] (``axis="x"``: full height) or y in [lo, hi] (full width).
+
+    The Rectangle lives in (data, axes) coordinates, so it always spans the whole axes across;
+    an empty band (lo >= hi) is allowed. ``set_span`` moves it later.
+    """
+    trans = ax.get_xaxis_transform() if axis == "x" else ax.get_yaxis_transform()
+    rect = Rectangle((0, 0), 0, 1, transform=trans, color=color, alpha=alpha, lw=0, label=label)
+    if axis != "x":
+        rect.set_width(1)
+        rect.set_height(0)
+    set_span(rect, lo, hi, axis)
+    return ax.add_patch(rect)
+
+
+def set_span(rect, lo, hi, axis="x"):
+    """Move a ``clip_span`` band to cover [lo, hi] along ``axis`` (empty if lo >= hi)."""
+    if axis == "x":
+        rect.set_x(lo)
+        rect.set_width(max(hi - lo, 0.0))
+    else:
+        rect.set_y(lo)
+        rect.set_height(max(hi - lo, 0.0))
+
+
+# --------------------------------------------------------------------------------------
+# the discretized-likelihood figures (bins of the N-class grid on [-1, 1])
+# --------------------------------------------------------------------------------------
 
 
 def bin_edges(num_classes):
@@ -341,3 +400,64 @@ def bin_edges(num_classes):
     h = 1.0 / (num_classes - 1)
     c = mixture.bin_centers(num_classes)
     return np.concatenate([c - h, [c[-1] + h]])
+
+
+def edge_bin_label(prob, width=None):
+    """Label of an edge bin too tall for the y range: its mass P (and P / width if given)."""
+    dens = "" if width is None else f" (P / width = {prob / width:.3g})"
+    return f"edge bin ↑\nP = {prob:.3g}{dens}"
+
+
+def check_threshold(threshold):
+    """The edge test's threshold t as a float in (0, 1)."""
+    t = check_real_scalar("threshold", threshold)
+    if not 0 < t < 1:
+        raise ValueError(f"threshold must be in (0, 1), got threshold = {t!r}")
+    return t
+
+
+def bins_beyond(num_classes, threshold):
+    """Number of bin centres c_j = -1 + 2j/(N-1) above ``threshold`` (the same count below -t)."""
+    return int(np.count_nonzero(mixture.bin_centers(num_classes) > threshold))
+
+
+def zoom_window(num_classes, zoom_bins, threshold=None):
+    """Bins next to x = 1 for a zoom: (j0, (lo, hi)) with bins j0 … N-1 on [lo, hi] = [e_j0, 1 + h].
+
+    At least ``zoom_bins`` bins, and at least 1.5 times the distance from ``threshold`` to 1, so
+    that all bins beyond the threshold and some before it are in view.
+    """
+    width = 2.0 / (num_classes - 1)
+    span = zoom_bins * width
+    if threshold is not None:
+        span = max(span, 1.5 * (1.0 - threshold))
+    edges = bin_edges(num_classes)
+    j0 = max(int(np.searchsorted(edges, 1.0 - span, side="right")) - 1, 0)
+    return j0, (float(edges[j0]), float(edges[-1]))
+
+
+def separator_segments(heights, edges, max_bins=200):
+    """White lines between neighbouring bars (up to the lower one), so each bin stays visible.
+
+    ``stairs`` draws bars of equal height as one block; these segments mark the bin edges
+    inside it. Returns a list of ((x, 0), (x, y)) pairs, empty above ``max_bins`` bins (the
+    lines would cover the bars).
+    """
+    if len(heights) < 2 or len(heights) > max_bins:
+        return []
+    low = np.minimum(heights[1:], heights[:-1])  # (bins - 1,)
+    return [((x, 0.0), (x, y)) for x, y in zip(edges[1:-1], low, strict=True)]
+
+
+def coarsen_bins(probs, edges, max_bins=2000):
+    """Bin masses on at most ``max_bins`` display bins: (density (M,), edges (M + 1,)).
+
+    Neighbouring bins are merged in groups of equal size (the last may be shorter) and each
+    group is drawn at its mean density, mass / width, so the area under the bars is unchanged.
+    A panel a few hundred pixels wide cannot show 65536 bins anyway, and drawing a path of
+    130,000 vertices costs an explorer tens of milliseconds per redraw.
+    """
+    step = max(1, -(-len(probs) // max_bins))  # ceil(len / max_bins)
+    starts = np.arange(0, len(probs), step)  # (M,)
+    merged_edges = np.append(edges[starts], edges[-1])  # (M + 1,)
+    return np.add.reduceat(probs, starts) / np.diff(merged_edges), merged_edges

@@ -2,7 +2,7 @@
 
 PyTorch ships no logistic distribution (pytorch/pytorch#7857; the usual workaround is a
 ``TransformedDistribution`` of a Uniform through ``SigmoidTransform().inv`` and an affine map).
-:class:`Logistic` is a direct implementation with the closed forms
+:class:`Logistic` is a direct implementation with the closed forms::
 
     log f(x) = -|z| - 2 softplus(-|z|) - log s,   F(x) = σ(z),   F⁻¹(q) = μ + s logit(q),
     z = (x - μ)/s,   E X = mode = μ,   Var X = s² π² / 3,   entropy = log s + 2,
@@ -61,8 +61,8 @@ class Logistic(Distribution):
         validate_args: check the parameters (and values passed to log_prob/cdf/icdf) against
             their constraints; ``None`` uses torch's default.
 
-    Formulas (z = (x - μ)/s): log_prob = -|z| - 2 softplus(-|z|) - log s; cdf = σ(z);
-    icdf(q) = μ + s logit(q); mean = mode = μ; variance = s² π²/3; entropy = log s + 2.
+    Formulas (``z = (x - μ)/s``): ``log_prob = -|z| - 2 softplus(-|z|) - log s``; ``cdf = σ(z)``;
+    ``icdf(q) = μ + s logit(q)``; mean = mode = μ; variance = s² π²/3; entropy = log s + 2.
     ``rsample`` is the inversion x = μ + s logit(u), differentiable in μ and s.
 
     Raises:
@@ -142,7 +142,7 @@ class Logistic(Distribution):
         return self.loc + self.scale * torch.logit(u)  # (*sample_shape, *batch_shape)
 
     def log_prob(self, value):
-        """log f(x) = -|z| - 2 softplus(-|z|) - log s, z = (x - μ)/s (finite for any |z|)."""
+        """``log f(x) = -|z| - 2 softplus(-|z|) - log s``, ``z = (x - μ)/s`` (finite for any z)."""
         if self._validate_args:
             self._validate_sample(value)
         a = -((value - self.loc) / self.scale).abs()

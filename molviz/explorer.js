@@ -15,7 +15,8 @@
  *            argmax_k(α_k - log(-log u_k)) (Gumbel-max), then x = μ_k + s_k (log u - log(1 - u))
  *            (inversion), every u ~ U(ε, 1 - ε) with ε = 1e-5 by default.
  *   explorers `molviz.mount(root, config)` draws one explorer ("logistic", "mixture", "gumbel",
- *            "inversion", "discretized") in inline SVG inside `root`.
+ *            "inversion", "discretized") in inline SVG inside `root`. Components are numbered
+ *            k = 0 … K-1, as in the Python code; scales are set by log s (the network's output).
  *
  * API (all float64; x, q numbers; pi, mu, s, logits arrays of length K):
  *   molviz.logistic.{logpdf, pdf, cdf, sf, logcdf, logsf}(x, mu = 0, s = 1), .quantile(q, mu, s), .std(s)
@@ -37,6 +38,11 @@
  * the drawing is one <svg class="molviz-plot">; after each redraw data-last-redraw-ms (the time
  * measured with performance.now()) is set and then data-redraws is incremented.
  *
+ * Redraws are cheap because nothing is redrawn from scratch: the random numbers of the current
+ * seed are kept (the Gumbel noise and the standard-logistic draw log u - log(1 - u) of every sample),
+ * so moving μ or s only rescales the draws, moving a logit only repeats the argmax, and more samples
+ * only extend the stream; the SVG nodes are made once and then only their attributes change.
+ *
  * Safe to include several times on one page: a second copy of the same version does nothing.
  * See the book chapters book/logistic.md, book/mixtures.md, book/gumbel_max.md,
  * book/inversion.md and book/training.md.
@@ -44,23 +50,25 @@
 (function () {
   "use strict";
 
-  var VERSION = "0.1.0";
-  var hasWindow = typeof window !== "undefined";
-  var hasModule = typeof module === "object" && module !== null && !!module.exports;
+  const VERSION = "0.2.0";
+  const hasWindow = typeof window !== "undefined";
+  const hasModule = typeof module === "object" && module !== null && !!module.exports;
   if (hasWindow && window.molviz && window.molviz.version === VERSION) {
     if (hasModule) module.exports = window.molviz;
     return; // already defined by an earlier copy of this script
   }
 
-  var EPS = 1e-5; // u ~ U(EPS, 1 - EPS), as in the vocoder's sampler
+  const EPS = 1e-5; // u ~ U(EPS, 1 - EPS), as in the vocoder's sampler
+  const MAXK = 5;
   // Colours agreed with molviz/_style.py (the matplotlib figures): tab10 per component k,
   // DENSITY for a whole density or CDF, GAUSSIAN for the comparison normal, CLIP for what the
   // 1e-5 clip never reaches, SAMPLE for histograms not split by component.
-  var DENSITY = "#222222";
-  var GAUSSIAN = "#7f7f7f";
-  var CLIP = "#d62728";
-  var SAMPLE = "#9ecae1";
-  var TAB10 = [
+  const DENSITY = "#222222";
+  const GAUSSIAN = "#7f7f7f";
+  const CLIP = "#d62728";
+  const SAMPLE = "#9ecae1";
+  const MUTED = "#57606a";
+  const TAB10 = [
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
     "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
   ];
@@ -70,74 +78,80 @@
   // ---------------------------------------------------------------------------------------------
 
   function checkNumber(name, x) {
-    if (typeof x !== "number" || Number.isNaN(x)) {
-      throw new TypeError(name + " must be a number, got " + String(x));
-    }
+    if (typeof x !== "number" || Number.isNaN(x)) throw new TypeError(`${name} must be a number, got ${String(x)}`);
   }
 
   function checkFinite(name, x) {
     checkNumber(name, x);
-    if (!Number.isFinite(x)) throw new RangeError(name + " must be finite, got " + x);
+    if (!Number.isFinite(x)) throw new RangeError(`${name} must be finite, got ${x}`);
   }
 
   function checkScale(name, s) {
     checkNumber(name, s);
     if (!(s > 0) || !Number.isFinite(s)) {
-      throw new RangeError(name + " must be > 0 and finite (scale of the logistic), got " + s);
+      throw new RangeError(`${name} must be > 0 and finite (scale of the logistic), got ${s}`);
     }
   }
 
   function checkProb(name, q) {
     checkNumber(name, q);
-    if (q < 0 || q > 1) throw new RangeError(name + " must be in [0, 1], got " + q);
+    if (q < 0 || q > 1) throw new RangeError(`${name} must be in [0, 1], got ${q}`);
   }
 
-  function checkEps(eps) {
+  function checkEps(eps, open) {
     checkNumber("eps", eps);
-    if (!(eps >= 0 && eps < 0.5)) throw new RangeError("eps must be in [0, 0.5), got " + eps);
+    if (open ? !(eps > 0 && eps < 0.5) : !(eps >= 0 && eps < 0.5)) {
+      throw new RangeError(`eps must be in ${open ? "(0" : "[0"}, 0.5), got ${eps}`);
+    }
+  }
+
+  function checkCount(n) {
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
+      throw new RangeError(`n must be an integer >= 0 (number of samples), got ${String(n)}`);
+    }
+  }
+
+  function checkRng(rng) {
+    if (!rng || typeof rng.nextDouble !== "function") {
+      throw new TypeError(`rng must be a generator from molviz.makeRng(seed), got ${String(rng)}`);
+    }
   }
 
   function toArray(name, a) {
     if (a === null || typeof a !== "object" || typeof a.length !== "number") {
-      throw new TypeError(name + " must be an array of numbers, got " + String(a));
+      throw new TypeError(`${name} must be an array of numbers, got ${String(a)}`);
     }
-    var out = new Float64Array(a.length);
-    for (var i = 0; i < a.length; i++) {
-      checkNumber(name + "[" + i + "]", a[i]);
+    const out = new Float64Array(a.length);
+    for (let i = 0; i < a.length; i++) {
+      checkNumber(`${name}[${i}]`, a[i]);
       out[i] = a[i];
     }
     return out;
   }
 
-  function checkMixture(pi, mu, s) {
-    var p = toArray("pi", pi);
-    var m = toArray("mu", mu);
-    var sc = toArray("s", s);
-    if (p.length === 0) throw new RangeError("pi must have at least one component (K >= 1), got K = 0");
-    if (m.length !== p.length || sc.length !== p.length) {
-      throw new RangeError(
-        "pi, mu and s must have the same length K, got " + p.length + ", " + m.length + ", " + sc.length
-      );
-    }
-    var total = 0;
-    for (var k = 0; k < p.length; k++) {
-      if (!(p[k] >= 0) || !Number.isFinite(p[k])) {
-        throw new RangeError("pi must be >= 0 (mixture weights), got pi[" + k + "] = " + p[k]);
-      }
-      checkFinite("mu[" + k + "]", m[k]);
-      checkScale("s[" + k + "]", sc[k]);
-      total += p[k];
-    }
-    if (Math.abs(total - 1) > 1e-8) {
-      throw new RangeError("pi must sum to 1 (mixture weights), got sum(pi) = " + total);
-    }
-    return { pi: p, mu: m, s: sc, logpi: logOf(p) };
+  function logOf(a) {
+    return a.map(Math.log);
   }
 
-  function logOf(a) {
-    var out = new Float64Array(a.length);
-    for (var i = 0; i < a.length; i++) out[i] = Math.log(a[i]);
-    return out;
+  function checkMixture(pi, mu, s) {
+    const p = toArray("pi", pi);
+    const m = toArray("mu", mu);
+    const sc = toArray("s", s);
+    if (p.length === 0) throw new RangeError("pi must have at least one component (K >= 1), got K = 0");
+    if (m.length !== p.length || sc.length !== p.length) {
+      throw new RangeError(`pi, mu and s must have the same length K, got ${p.length}, ${m.length}, ${sc.length}`);
+    }
+    let total = 0;
+    for (let k = 0; k < p.length; k++) {
+      if (!(p[k] >= 0) || !Number.isFinite(p[k])) {
+        throw new RangeError(`pi must be >= 0 (mixture weights), got pi[${k}] = ${p[k]}`);
+      }
+      checkFinite(`mu[${k}]`, m[k]);
+      checkScale(`s[${k}]`, sc[k]);
+      total += p[k];
+    }
+    if (Math.abs(total - 1) > 1e-8) throw new RangeError(`pi must sum to 1 (mixture weights), got sum(pi) = ${total}`);
+    return { pi: p, mu: m, s: sc, logpi: logOf(p) };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -157,35 +171,22 @@
   /** logit(q) = log(q / (1 - q)); near q = 1/2 as log1p(2d) - log1p(-2d), d = q - 1/2. */
   function logit(q) {
     if (q < 0.3 || q > 0.65) return Math.log(q / (1 - q));
-    var d = 2 * (q - 0.5);
+    const d = 2 * (q - 0.5);
     return Math.log1p(d) - Math.log1p(-d);
   }
 
   // Unchecked kernels. Naive pdf for the reader: exp(-z) / (s (1 + exp(-z))^2), z = (x - μ)/s.
   function lgLogpdf(x, mu, s) {
-    var a = Math.abs((x - mu) / s);
+    const a = Math.abs((x - mu) / s);
     return -a - 2 * Math.log1p(Math.exp(-a)) - Math.log(s);
   }
-  function lgCdf(x, mu, s) {
-    return expit((x - mu) / s);
-  }
-  function lgSf(x, mu, s) {
-    return expit(-(x - mu) / s);
-  }
-  function lgLogcdf(x, mu, s) {
-    return -log1pexp(-(x - mu) / s);
-  }
-  function lgLogsf(x, mu, s) {
-    return -log1pexp((x - mu) / s);
-  }
-  function lgQuantile(q, mu, s) {
-    return mu + s * logit(q);
-  }
+  const lgCdf = (x, mu, s) => expit((x - mu) / s);
+  const lgSf = (x, mu, s) => expit(-(x - mu) / s);
+  const lgLogcdf = (x, mu, s) => -log1pexp(-(x - mu) / s);
+  const lgLogsf = (x, mu, s) => -log1pexp((x - mu) / s);
 
   function checkedLogistic(fn) {
-    return function (x, mu, s) {
-      if (mu === undefined) mu = 0;
-      if (s === undefined) s = 1;
+    return function (x, mu = 0, s = 1) {
       checkNumber("x", x);
       checkFinite("mu", mu);
       checkScale("s", s);
@@ -193,68 +194,55 @@
     };
   }
 
-  var logistic = {
+  const logistic = {
     logpdf: checkedLogistic(lgLogpdf),
-    pdf: checkedLogistic(function (x, mu, s) {
-      return Math.exp(lgLogpdf(x, mu, s));
-    }),
+    pdf: checkedLogistic((x, mu, s) => Math.exp(lgLogpdf(x, mu, s))),
     cdf: checkedLogistic(lgCdf),
     sf: checkedLogistic(lgSf),
     logcdf: checkedLogistic(lgLogcdf),
     logsf: checkedLogistic(lgLogsf),
-    quantile: function (q, mu, s) {
-      if (mu === undefined) mu = 0;
-      if (s === undefined) s = 1;
+    quantile(q, mu = 0, s = 1) {
       checkProb("q", q);
       checkFinite("mu", mu);
       checkScale("s", s);
-      return lgQuantile(q, mu, s);
+      return mu + s * logit(q);
     },
-    /** Standard deviation σ = s π / √3. */
-    std: function (s) {
+    /** Standard deviation sd = s π / √3. */
+    std(s) {
       checkScale("s", s);
       return (s * Math.PI) / Math.sqrt(3);
     },
   };
 
   // ---------------------------------------------------------------------------------------------
-  // Mixture of logistics: p(x) = Σ_k π_k logistic(x; μ_k, s_k).
+  // Mixture of logistics: p(x) = Σ_k π_k logistic(x; μ_k, s_k). M = {pi, mu, s, logpi}.
   // ---------------------------------------------------------------------------------------------
 
-  /** log Σ_k exp(logpi_k + term(k)) with the maximum taken out. */
-  function mixLogsumexp(terms, K) {
-    var m = -Infinity;
-    for (var k = 0; k < K; k++) if (terms[k] > m) m = terms[k];
+  /** log Σ_k exp(terms_k) with the maximum taken out. */
+  function logsumexp(terms, K) {
+    let m = -Infinity;
+    for (let k = 0; k < K; k++) if (terms[k] > m) m = terms[k];
     if (m === -Infinity || m === Infinity) return m;
-    var acc = 0;
-    for (var j = 0; j < K; j++) acc += Math.exp(terms[j] - m);
+    let acc = 0;
+    for (let k = 0; k < K; k++) acc += Math.exp(terms[k] - m);
     return m + Math.log(acc);
   }
 
-  function mxLogpdf(x, M, buf) {
-    var K = M.pi.length;
-    for (var k = 0; k < K; k++) buf[k] = M.logpi[k] + lgLogpdf(x, M.mu[k], M.s[k]);
-    return mixLogsumexp(buf, K);
+  /** log Σ_k π_k exp(f(x; μ_k, s_k)) for a log-kernel f (logpdf, logcdf or logsf). */
+  function mxLog(f, x, M, buf) {
+    const K = M.pi.length;
+    for (let k = 0; k < K; k++) buf[k] = M.logpi[k] + f(x, M.mu[k], M.s[k]);
+    return logsumexp(buf, K);
   }
-  function mxCdf(x, M) {
-    var acc = 0;
-    for (var k = 0; k < M.pi.length; k++) acc += M.pi[k] * lgCdf(x, M.mu[k], M.s[k]);
+  const mxLogpdf = (x, M, buf) => mxLog(lgLogpdf, x, M, buf);
+  const mxLogcdf = (x, M, buf) => mxLog(lgLogcdf, x, M, buf);
+  const mxLogsf = (x, M, buf) => mxLog(lgLogsf, x, M, buf);
+
+  /** Σ_k π_k f(x; μ_k, s_k) for f = cdf or sf. */
+  function mxSum(f, x, M) {
+    let acc = 0;
+    for (let k = 0; k < M.pi.length; k++) acc += M.pi[k] * f(x, M.mu[k], M.s[k]);
     return acc;
-  }
-  function mxSf(x, M) {
-    var acc = 0;
-    for (var k = 0; k < M.pi.length; k++) acc += M.pi[k] * lgSf(x, M.mu[k], M.s[k]);
-    return acc;
-  }
-  function mxLogcdf(x, M, buf) {
-    var K = M.pi.length;
-    for (var k = 0; k < K; k++) buf[k] = M.logpi[k] + lgLogcdf(x, M.mu[k], M.s[k]);
-    return mixLogsumexp(buf, K);
-  }
-  function mxLogsf(x, M, buf) {
-    var K = M.pi.length;
-    for (var k = 0; k < K; k++) buf[k] = M.logpi[k] + lgLogsf(x, M.mu[k], M.s[k]);
-    return mixLogsumexp(buf, K);
   }
 
   /**
@@ -266,35 +254,30 @@
   function mxQuantile(q, M, buf) {
     if (q === 0) return -Infinity;
     if (q === 1) return Infinity;
-    var K = M.pi.length;
-    var lo = Infinity;
-    var hi = -Infinity;
-    var lq = logit(q);
-    for (var k = 0; k < K; k++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    const lq = logit(q);
+    for (let k = 0; k < M.pi.length; k++) {
       if (M.pi[k] === 0) continue;
-      var xk = M.mu[k] + M.s[k] * lq;
+      const xk = M.mu[k] + M.s[k] * lq;
       if (xk < lo) lo = xk;
       if (xk > hi) hi = xk;
     }
     if (lo === hi) return lo;
-    var upper = q > 0.5;
-    var target = upper ? Math.log1p(-q) : Math.log(q);
-    // g(x) is increasing in x, g(root) = 0.
-    var g = function (x) {
-      return upper ? target - mxLogsf(x, M, buf) : mxLogcdf(x, M, buf) - target;
-    };
-    var x = 0.5 * (lo + hi);
-    for (var it = 0; it < 200; it++) {
-      var gx = g(x);
+    const upper = q > 0.5;
+    const target = upper ? Math.log1p(-q) : Math.log(q);
+    let x = 0.5 * (lo + hi);
+    for (let it = 0; it < 200; it++) {
+      // g(x) = log F(x) - log q (or log(1 - q) - log(1 - F(x))) is increasing, g(root) = 0, and
+      // g'(x) = p(x) / F(x) (or p(x) / (1 - F(x))).
+      const lden = upper ? mxLogsf(x, M, buf) : mxLogcdf(x, M, buf);
+      const gx = upper ? target - lden : lden - target;
       if (gx === 0) return x;
       if (gx < 0) lo = x;
       else hi = x;
-      // g'(x) = p(x) / F(x) (lower branch) or p(x) / (1 - F(x)) (upper branch).
-      var lp = mxLogpdf(x, M, buf);
-      var lden = upper ? mxLogsf(x, M, buf) : mxLogcdf(x, M, buf);
-      var xn = x - gx / Math.exp(lp - lden);
+      let xn = x - gx / Math.exp(mxLogpdf(x, M, buf) - lden);
       if (!(xn > lo && xn < hi)) xn = 0.5 * (lo + hi);
-      var tol = 2 * Number.EPSILON * Math.max(1, Math.abs(xn));
+      const tol = 2 * Number.EPSILON * Math.max(1, Math.abs(xn));
       if (Math.abs(xn - x) <= tol || hi - lo <= tol) return xn;
       x = xn;
     }
@@ -304,60 +287,62 @@
   function checkedMixture(fn) {
     return function (x, pi, mu, s) {
       checkNumber("x", x);
-      var M = checkMixture(pi, mu, s);
+      const M = checkMixture(pi, mu, s);
       return fn(x, M, new Float64Array(M.pi.length));
     };
   }
 
-  var mixture = {
+  const mixture = {
     logpdf: checkedMixture(mxLogpdf),
-    pdf: checkedMixture(function (x, M, buf) {
-      return Math.exp(mxLogpdf(x, M, buf));
-    }),
-    cdf: checkedMixture(mxCdf),
-    sf: checkedMixture(mxSf),
+    pdf: checkedMixture((x, M, buf) => Math.exp(mxLogpdf(x, M, buf))),
+    cdf: checkedMixture((x, M) => mxSum(lgCdf, x, M)),
+    sf: checkedMixture((x, M) => mxSum(lgSf, x, M)),
     logcdf: checkedMixture(mxLogcdf),
     logsf: checkedMixture(mxLogsf),
-    quantile: function (q, pi, mu, s) {
+    quantile(q, pi, mu, s) {
       checkProb("q", q);
-      var M = checkMixture(pi, mu, s);
+      const M = checkMixture(pi, mu, s);
       return mxQuantile(q, M, new Float64Array(M.pi.length));
     },
     /** P(lo < x < hi) without cancellation (the discretized explorer's column masses). */
-    intervalMass: function (lo, hi, pi, mu, s) {
+    intervalMass(lo, hi, pi, mu, s) {
       checkNumber("lo", lo);
       checkNumber("hi", hi);
-      if (!(lo < hi)) throw new RangeError("need lo < hi, got lo = " + lo + ", hi = " + hi);
+      if (!(lo < hi)) throw new RangeError(`need lo < hi, got lo = ${lo}, hi = ${hi}`);
       return mxSpanMass(checkMixture(pi, mu, s), lo, hi);
     },
   };
 
-  /** softmax(α)_k = exp(α_k - max α) / Σ_j exp(α_j - max α). */
-  function softmax(logits) {
-    var a = toArray("logits", logits);
-    if (a.length === 0) throw new RangeError("logits must have at least one entry, got 0");
-    var ls = logSoftmaxArr(a);
-    var out = new Array(a.length);
-    for (var k = 0; k < a.length; k++) out[k] = Math.exp(ls[k]);
-    return out;
+  /** log softmax(α)_k = α_k - max α - log Σ_j exp(α_j - max α), into a new Float64Array. */
+  function logSoftmaxArr(a) {
+    let m = -Infinity;
+    for (let k = 0; k < a.length; k++) if (a[k] > m) m = a[k];
+    if (!Number.isFinite(m)) throw new RangeError(`logits must be finite, got max = ${m}`);
+    let acc = 0;
+    for (let k = 0; k < a.length; k++) acc += Math.exp(a[k] - m);
+    const lse = m + Math.log(acc);
+    return a.map((v) => v - lse);
   }
 
-  function logSoftmaxArr(a) {
-    var m = -Infinity;
-    for (var k = 0; k < a.length; k++) if (a[k] > m) m = a[k];
-    if (!Number.isFinite(m)) throw new RangeError("logits must be finite, got max = " + m);
-    var acc = 0;
-    for (var j = 0; j < a.length; j++) acc += Math.exp(a[j] - m);
-    var lse = m + Math.log(acc);
-    var out = new Float64Array(a.length);
-    for (var i = 0; i < a.length; i++) out[i] = a[i] - lse;
-    return out;
+  function checkedLogits(logits) {
+    const a = toArray("logits", logits);
+    if (a.length === 0) throw new RangeError("logits must have at least one entry, got 0");
+    return a;
+  }
+
+  /** softmax(α)_k = exp(α_k - max α) / Σ_j exp(α_j - max α). */
+  function softmax(logits) {
+    return Array.from(logSoftmaxArr(checkedLogits(logits)), Math.exp);
   }
 
   function logSoftmax(logits) {
-    var a = toArray("logits", logits);
-    if (a.length === 0) throw new RangeError("logits must have at least one entry, got 0");
-    return Array.prototype.slice.call(logSoftmaxArr(a));
+    return Array.from(logSoftmaxArr(checkedLogits(logits)));
+  }
+
+  /** The mixture M = {pi, mu, s, logpi} of logits α, means μ and log-scales (unchecked). */
+  function mixtureOf(logits, mu, logS) {
+    const logpi = logSoftmaxArr(logits);
+    return { pi: logpi.map(Math.exp), mu: mu, s: logS.map(Math.exp), logpi: logpi };
   }
 
   /** Bin centres of the training grid: c_k = -1 + 2k / (C - 1), k = 0 .. C-1. */
@@ -373,69 +358,59 @@
    * difference of two nearly equal CDFs keeps only a few).
    */
   function lgBinMass(k, C, mu, s) {
-    var h = 1 / (C - 1);
-    var c = binCenter(k, C);
+    const h = 1 / (C - 1);
+    const c = binCenter(k, C);
     if (k === 0) return expit((c + h - mu) / s);
     if (k === C - 1) return expit(-(c - h - mu) / s);
-    var a = (c - h - mu) / s;
-    var b = (c + h - mu) / s;
+    const a = (c - h - mu) / s;
+    const b = (c + h - mu) / s;
     return expit(b) * expit(-a) * -Math.expm1(-(2 * h) / s);
   }
 
   /** P(lo < x < hi) under the mixture, as Σ_k π_k σ(b_k) σ(-a_k) (1 - e^{-(hi - lo)/s_k}). */
   function mxSpanMass(M, lo, hi) {
-    var acc = 0;
-    for (var j = 0; j < M.pi.length; j++) {
+    let acc = 0;
+    for (let j = 0; j < M.pi.length; j++) {
       if (M.pi[j] === 0) continue;
-      var sj = M.s[j];
+      const sj = M.s[j];
       acc += M.pi[j] * expit((hi - M.mu[j]) / sj) * expit(-(lo - M.mu[j]) / sj) * -Math.expm1(-(hi - lo) / sj);
     }
     return acc;
   }
 
-  function mxBinMasses(M, C, kLo, kHi, out) {
-    var K = M.pi.length;
-    for (var k = kLo; k <= kHi; k++) {
-      var acc = 0;
-      for (var j = 0; j < K; j++) if (M.pi[j] > 0) acc += M.pi[j] * lgBinMass(k, C, M.mu[j], M.s[j]);
-      out[k - kLo] = acc;
-    }
-    return out;
-  }
-
-  function checkNumClasses(C) {
-    if (typeof C !== "number" || !Number.isInteger(C) || C < 2) {
-      throw new RangeError("numClasses must be an integer >= 2, got " + String(C));
-    }
+  function mxBinMass(M, C, k) {
+    let acc = 0;
+    for (let j = 0; j < M.pi.length; j++) if (M.pi[j] > 0) acc += M.pi[j] * lgBinMass(k, C, M.mu[j], M.s[j]);
+    return acc;
   }
 
   /** Bin masses of the discretized mixture for bins kLo..kHi (default: all C bins). */
-  function discretizedProbs(pi, mu, s, numClasses, kLo, kHi) {
-    var M = checkMixture(pi, mu, s);
-    checkNumClasses(numClasses);
-    if (kLo === undefined) kLo = 0;
-    if (kHi === undefined) kHi = numClasses - 1;
-    if (!Number.isInteger(kLo) || !Number.isInteger(kHi) || kLo < 0 || kHi >= numClasses || kLo > kHi) {
-      throw new RangeError(
-        "bin range must satisfy 0 <= kLo <= kHi < numClasses = " + numClasses + ", got " + kLo + ", " + kHi
-      );
+  function discretizedProbs(pi, mu, s, C, kLo = 0, kHi = C - 1) {
+    const M = checkMixture(pi, mu, s);
+    if (typeof C !== "number" || !Number.isInteger(C) || C < 2) {
+      throw new RangeError(`numClasses must be an integer >= 2, got ${String(C)}`);
     }
-    return Array.prototype.slice.call(mxBinMasses(M, numClasses, kLo, kHi, new Float64Array(kHi - kLo + 1)));
+    if (!Number.isInteger(kLo) || !Number.isInteger(kHi) || kLo < 0 || kHi >= C || kLo > kHi) {
+      throw new RangeError(`bin range must satisfy 0 <= kLo <= kHi < numClasses = ${C}, got ${kLo}, ${kHi}`);
+    }
+    const out = [];
+    for (let k = kLo; k <= kHi; k++) out.push(mxBinMass(M, C, k));
+    return out;
   }
 
   // ---------------------------------------------------------------------------------------------
   // Seeded PRNG: xoshiro128** seeded with splitmix64.
   // ---------------------------------------------------------------------------------------------
 
-  var MASK64 = typeof BigInt === "function" ? BigInt("0xffffffffffffffff") : null;
+  const MASK64 = typeof BigInt === "function" ? BigInt("0xffffffffffffffff") : null;
 
   /** splitmix64 (Steele, Lea and Flood, 2014), on BigInt; used only to seed. */
   function splitmix64Outputs(seed, count) {
-    var z = BigInt(seed) & MASK64;
-    var out = [];
-    for (var i = 0; i < count; i++) {
+    let z = BigInt(seed) & MASK64;
+    const out = [];
+    for (let i = 0; i < count; i++) {
       z = (z + BigInt("0x9e3779b97f4a7c15")) & MASK64;
-      var r = z;
+      let r = z;
       r = ((r ^ (r >> BigInt(30))) * BigInt("0xbf58476d1ce4e5b9")) & MASK64;
       r = ((r ^ (r >> BigInt(27))) * BigInt("0x94d049bb133111eb")) & MASK64;
       out.push(r ^ (r >> BigInt(31)));
@@ -450,10 +425,10 @@
    */
   function Xoshiro128ss(seed) {
     if (typeof seed !== "number" || !Number.isSafeInteger(seed) || seed < 0) {
-      throw new RangeError("seed must be an integer in [0, 2^53), got " + String(seed));
+      throw new RangeError(`seed must be an integer in [0, 2^53), got ${String(seed)}`);
     }
-    var o = splitmix64Outputs(seed, 2);
-    var m32 = BigInt(0xffffffff);
+    const o = splitmix64Outputs(seed, 2);
+    const m32 = BigInt(0xffffffff);
     this.s0 = Number(o[0] & m32) | 0;
     this.s1 = Number(o[0] >> BigInt(32)) | 0;
     this.s2 = Number(o[1] & m32) | 0;
@@ -462,31 +437,26 @@
 
   /** A generator started from an explicit state of four 32-bit words (not all zero). */
   Xoshiro128ss.fromState = function (words) {
-    if (!words || words.length !== 4) throw new RangeError("state must be 4 words, got " + String(words));
-    var allZero = true;
-    for (var i = 0; i < 4; i++) {
+    if (!words || words.length !== 4) throw new RangeError(`state must be 4 words, got ${String(words)}`);
+    for (let i = 0; i < 4; i++) {
       if (!Number.isInteger(words[i]) || words[i] < 0 || words[i] > 0xffffffff) {
-        throw new RangeError("state words must be integers in [0, 2^32), got " + String(words[i]));
+        throw new RangeError(`state words must be integers in [0, 2^32), got ${String(words[i])}`);
       }
-      if (words[i] !== 0) allZero = false;
     }
-    if (allZero) throw new RangeError("state must not be all zero");
-    var r = Object.create(Xoshiro128ss.prototype);
-    r.s0 = words[0] | 0;
-    r.s1 = words[1] | 0;
-    r.s2 = words[2] | 0;
-    r.s3 = words[3] | 0;
+    if (words.every((w) => w === 0)) throw new RangeError("state must not be all zero");
+    const r = Object.create(Xoshiro128ss.prototype);
+    [r.s0, r.s1, r.s2, r.s3] = words.map((w) => w | 0);
     return r;
   };
 
   Xoshiro128ss.prototype.nextUint32 = function () {
-    var s0 = this.s0;
-    var s1 = this.s1;
-    var s2 = this.s2;
-    var s3 = this.s3;
-    var t = Math.imul(s1, 5);
-    var result = Math.imul((t << 7) | (t >>> 25), 9);
-    var sh = s1 << 9;
+    let s0 = this.s0;
+    let s1 = this.s1;
+    let s2 = this.s2;
+    let s3 = this.s3;
+    const t = Math.imul(s1, 5);
+    const result = Math.imul((t << 7) | (t >>> 25), 9);
+    const sh = s1 << 9;
     s2 ^= s0;
     s3 ^= s1;
     s1 ^= s2;
@@ -501,8 +471,8 @@
   };
 
   Xoshiro128ss.prototype.nextDouble = function () {
-    var a = this.nextUint32() >>> 5;
-    var b = this.nextUint32() >>> 6;
+    const a = this.nextUint32() >>> 5;
+    const b = this.nextUint32() >>> 6;
     return (a * 67108864 + b) / 9007199254740992;
   };
 
@@ -511,20 +481,49 @@
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Two-stage sampler. Each sample uses K + 1 uniforms in this order: u_1..u_K for the Gumbel
-  // noise of the component choice, then u for the inversion. So the first n samples of a seed do
-  // not change when more are drawn (the histogram grows as n grows).
+  // Two-stage sampler, in three steps that the explorers also use one by one:
+  //   fillNoise         draws i = from..to-1: K uniforms for the Gumbel noise g_ik = -log(-log u),
+  //                     then (if z is given) one uniform u for the standard logistic draw
+  //                     z_i = log u - log(1 - u); every u ~ U(ε, 1 - ε). Draw i's uniforms follow
+  //                     draw i-1's, so the first n draws of a seed do not change when more are drawn.
+  //   chooseComponents  k_i = argmax_k (α_k + g_ik)  (Gumbel-max)
+  //   placeSamples      x_i = μ_k + s_k z_i  (inversion: scale and shift the standard draw)
   // ---------------------------------------------------------------------------------------------
 
-  function checkCount(n) {
-    if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
-      throw new RangeError("n must be an integer >= 0 (number of samples), got " + String(n));
+  function fillNoise(rng, K, from, to, eps, g, z, us) {
+    const width = 1 - 2 * eps;
+    for (let i = from; i < to; i++) {
+      for (let k = 0; k < K; k++) {
+        g[i * K + k] = -Math.log(-Math.log(eps + width * rng.nextDouble()));
+      }
+      if (z) {
+        const u = eps + width * rng.nextDouble();
+        if (us) us[i] = u;
+        z[i] = Math.log(u) - Math.log1p(-u);
+      }
     }
   }
 
-  function checkRng(rng) {
-    if (!rng || typeof rng.nextDouble !== "function") {
-      throw new TypeError("rng must be a generator from molviz.makeRng(seed), got " + String(rng));
+  function chooseComponents(logits, K, g, n, ks) {
+    for (let i = 0; i < n; i++) {
+      let best = -Infinity;
+      let kb = 0;
+      for (let k = 0; k < K; k++) {
+        const v = logits[k] + g[i * K + k];
+        if (v > best) {
+          best = v;
+          kb = k;
+        }
+      }
+      ks[i] = kb;
+    }
+  }
+
+  /** x_i = μ_k + s_k z_i for k = ks[i] (ks null: the single component 0). */
+  function placeSamples(mu, s, ks, z, n, xs) {
+    for (let i = 0; i < n; i++) {
+      const k = ks ? ks[i] : 0;
+      xs[i] = mu[k] + s[k] * z[i];
     }
   }
 
@@ -538,117 +537,131 @@
     return mu + s * (Math.log(u) - Math.log1p(-u));
   }
 
-  function sampleMixtureInto(rng, logits, mu, s, n, eps, xs, ks) {
-    var K = logits.length;
-    var width = 1 - 2 * eps;
-    for (var i = 0; i < n; i++) {
-      var best = -Infinity;
-      var kb = 0;
-      for (var k = 0; k < K; k++) {
-        var v = logits[k] - Math.log(-Math.log(eps + width * rng.nextDouble()));
-        if (v > best) {
-          best = v;
-          kb = k;
-        }
-      }
-      var u = eps + width * rng.nextDouble();
-      xs[i] = mu[kb] + s[kb] * (Math.log(u) - Math.log1p(-u));
-      ks[i] = kb;
-    }
-  }
-
-  function checkSamplerArgs(rng, logits, mu, s, n, eps) {
-    checkRng(rng);
-    var a = toArray("logits", logits);
-    var m = toArray("mu", mu);
-    var sc = toArray("s", s);
-    if (a.length === 0 || m.length !== a.length || sc.length !== a.length) {
-      throw new RangeError(
-        "logits, mu and s must have the same length K >= 1, got " + a.length + ", " + m.length + ", " + sc.length
-      );
-    }
-    for (var k = 0; k < a.length; k++) {
-      checkFinite("logits[" + k + "]", a[k]);
-      checkFinite("mu[" + k + "]", m[k]);
-      checkScale("s[" + k + "]", sc[k]);
-    }
-    checkCount(n);
-    checkEps(eps);
-    return { logits: a, mu: m, s: sc };
-  }
-
   /**
    * sampleMixture(rng, logits, mu, s, n, eps=1e-5) -> {x: Float64Array(n), k: Int32Array(n)}:
    * k = argmax_j(α_j - log(-log u_j)), x = μ_k + s_k (log u - log(1 - u)), u's ~ U(ε, 1 - ε).
    */
-  function sampleMixture(rng, logits, mu, s, n, eps) {
-    if (eps === undefined) eps = EPS;
-    var P = checkSamplerArgs(rng, logits, mu, s, n, eps);
-    var xs = new Float64Array(n);
-    var ks = new Int32Array(n);
-    sampleMixtureInto(rng, P.logits, P.mu, P.s, n, eps, xs, ks);
-    return { x: xs, k: ks };
+  function sampleMixture(rng, logits, mu, s, n, eps = EPS) {
+    checkRng(rng);
+    const a = toArray("logits", logits);
+    const m = toArray("mu", mu);
+    const sc = toArray("s", s);
+    const K = a.length;
+    if (K === 0 || m.length !== K || sc.length !== K) {
+      throw new RangeError(`logits, mu and s must have the same length K >= 1, got ${K}, ${m.length}, ${sc.length}`);
+    }
+    for (let k = 0; k < K; k++) {
+      checkFinite(`logits[${k}]`, a[k]);
+      checkFinite(`mu[${k}]`, m[k]);
+      checkScale(`s[${k}]`, sc[k]);
+    }
+    checkCount(n);
+    checkEps(eps);
+    const g = new Float64Array(n * K);
+    const z = new Float64Array(n);
+    const x = new Float64Array(n);
+    const ks = new Int32Array(n);
+    fillNoise(rng, K, 0, n, eps, g, z, null);
+    chooseComponents(a, K, g, n, ks);
+    placeSamples(m, sc, ks, z, n, x);
+    return { x: x, k: ks };
   }
 
   /** sampleComponents(rng, logits, n, eps=1e-5) -> Int32Array(n) by Gumbel-max (K uniforms each). */
-  function sampleComponents(rng, logits, n, eps) {
-    if (eps === undefined) eps = EPS;
+  function sampleComponents(rng, logits, n, eps = EPS) {
     checkRng(rng);
-    var a = toArray("logits", logits);
-    if (a.length === 0) throw new RangeError("logits must have at least one entry, got 0");
-    for (var j = 0; j < a.length; j++) checkFinite("logits[" + j + "]", a[j]);
+    const a = checkedLogits(logits);
+    a.forEach((v, j) => checkFinite(`logits[${j}]`, v));
     checkCount(n);
     checkEps(eps);
-    var out = new Int32Array(n);
-    var width = 1 - 2 * eps;
-    for (var i = 0; i < n; i++) {
-      var best = -Infinity;
-      var kb = 0;
-      for (var k = 0; k < a.length; k++) {
-        var v = a[k] - Math.log(-Math.log(eps + width * rng.nextDouble()));
-        if (v > best) {
-          best = v;
-          kb = k;
-        }
-      }
-      out[i] = kb;
-    }
-    return out;
+    const g = new Float64Array(n * a.length);
+    const ks = new Int32Array(n);
+    fillNoise(rng, a.length, 0, n, eps, g, null, null);
+    chooseComponents(a, a.length, g, n, ks);
+    return ks;
   }
 
   /** sampleLogistic(rng, mu, s, n, eps=1e-5) -> {x, u}: inversion of one uniform per sample. */
-  function sampleLogistic(rng, mu, s, n, eps) {
-    if (eps === undefined) eps = EPS;
+  function sampleLogistic(rng, mu, s, n, eps = EPS) {
     checkRng(rng);
     checkFinite("mu", mu);
     checkScale("s", s);
     checkCount(n);
     checkEps(eps);
-    var xs = new Float64Array(n);
-    var us = new Float64Array(n);
-    var width = 1 - 2 * eps;
-    for (var i = 0; i < n; i++) {
-      var u = eps + width * rng.nextDouble();
-      us[i] = u;
-      xs[i] = mu + s * (Math.log(u) - Math.log1p(-u));
-    }
-    return { x: xs, u: us };
+    const z = new Float64Array(n);
+    const u = new Float64Array(n);
+    const x = new Float64Array(n);
+    fillNoise(rng, 0, 0, n, eps, null, z, u);
+    placeSamples([mu], [s], null, z, n, x);
+    return { x: x, u: u };
   }
 
   /** log((1 - ε)/ε): the largest |x - μ| / s the clipped inversion can produce (≈ 11.5129 at 1e-5). */
-  function truncationBound(eps) {
-    if (eps === undefined) eps = EPS;
-    checkNumber("eps", eps);
-    if (!(eps > 0 && eps < 0.5)) throw new RangeError("eps must be in (0, 0.5), got " + eps);
+  function truncationBound(eps = EPS) {
+    checkEps(eps, true);
     return Math.log1p(-eps) - Math.log(eps);
   }
 
   /** Range of the clipped Gumbel noise: [-log(-log ε), -log(-log(1 - ε))] ≈ [-2.4433, 11.5129]. */
-  function gumbelBounds(eps) {
-    if (eps === undefined) eps = EPS;
-    checkNumber("eps", eps);
-    if (!(eps > 0 && eps < 0.5)) throw new RangeError("eps must be in (0, 0.5), got " + eps);
+  function gumbelBounds(eps = EPS) {
+    checkEps(eps, true);
     return [-Math.log(-Math.log(eps)), -Math.log(-Math.log1p(-eps))];
+  }
+
+  /**
+   * Bank(capacity): the random draws of one explorer, kept between redraws. ensure(seed, K, n, eps,
+   * inv) makes g (n·K Gumbel noises) and, if inv, z (n standard-logistic draws) and u (their
+   * uniforms) hold the first n draws of that stream; a new seed, K or ε starts the stream again, a
+   * larger n continues it. The arrays are made once for `capacity` draws (the sample slider's
+   * maximum), so moving a slider allocates nothing large.
+   */
+  class Bank {
+    constructor(capacity) {
+      this.key = "";
+      this.n = 0;
+      this.cap = 0;
+      this.g = this.z = this.u = new Float64Array(0);
+      this.capacity = capacity;
+    }
+
+    reset() {
+      this.key = "";
+    }
+
+    ensure(seed, K, n, eps, inv) {
+      const key = [seed, K, eps, inv].join();
+      if (key !== this.key) {
+        this.key = key;
+        this.n = 0;
+        this.rng = makeRng(seed);
+      }
+      if (n > this.cap) {
+        // room for every K; beyond the capacity (only if asked for) grow geometrically
+        const cap = Math.max(n, this.capacity, 2 * this.cap);
+        const grow = (a, len) => {
+          const b = new Float64Array(len);
+          b.set(a.subarray(0, Math.min(a.length, len)));
+          return b;
+        };
+        this.g = grow(this.g, MAXK * cap);
+        this.z = grow(this.z, cap);
+        this.u = grow(this.u, cap);
+        this.xs = new Float64Array(cap);
+        this.ks = new Int32Array(cap);
+        this.cap = cap;
+      }
+      if (n > this.n) {
+        fillNoise(this.rng, K, this.n, n, eps, this.g, inv ? this.z : null, inv ? this.u : null);
+        this.n = n;
+      }
+    }
+
+    /** The first n samples of the mixture (logits, mu, s): this.ks (if K > 0) and this.xs. */
+    sample(logits, mu, s, n) {
+      const K = logits ? logits.length : 0;
+      if (K) chooseComponents(logits, K, this.g, n, this.ks);
+      placeSamples(mu, s, K ? this.ks : null, this.z, n, this.xs);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -656,24 +669,26 @@
   // same numbers; a test compares the two tables.
   // ---------------------------------------------------------------------------------------------
 
-  var SPECS = {
+  const SPECS = {
     common: {
       n: { min: 100, max: 50000, step: 100, value: 10000 },
       seed: { min: 0, max: 999, step: 1, value: 0 },
-      maxK: 5,
+      maxK: MAXK,
+      x_ranges: [0.01, 0.1, 1, 3, 10, 30],
     },
     logistic: {
-      mu: { min: -4, max: 4, step: 0.05, value: 0 },
-      s: { min: 0.2, max: 3, step: 0.05, value: 1 },
+      mu: { min: -4, max: 4, step: 0.01, value: 0 },
+      log_s: { min: -7, max: 1, step: 0.01, value: 0 },
     },
     mixture: {
       logit: { min: -4, max: 4, step: 0.05 },
-      mu: { min: -5, max: 5, step: 0.05 },
-      s: { min: 0.1, max: 2, step: 0.05 },
+      mu: { min: -5, max: 5, step: 0.01 },
+      log_s: { min: -7, max: 1, step: 0.01 },
+      // the book's running example (book/mixtures.md): vocoder-like means and scales
       defaults: {
-        logits: [0, 0.5, -0.3, -1, -0.5],
-        mu: [-2, 0.5, 2.5, -4, 4],
-        s: [0.5, 0.3, 0.8, 0.4, 0.6],
+        logits: [1, 0.3, -0.4, -1, -0.5],
+        mu: [-0.45, 0.05, 0.5, -0.8, 0.85],
+        log_s: [-2.81, -1.9, -3.22, -2.5, -3.5],
         K: 3,
       },
     },
@@ -683,8 +698,8 @@
       defaults: { logits: [1.5, 0.5, 0, -1, -0.5], K: 4 },
     },
     inversion: {
-      mu: { min: -3, max: 3, step: 0.05, value: 0 },
-      s: { min: 0.2, max: 2, step: 0.05, value: 1 },
+      mu: { min: -3, max: 3, step: 0.01, value: 0 },
+      log_s: { min: -7, max: 1, step: 0.01, value: 0 },
       u: { min: 0.001, max: 0.999, step: 0.001, value: 0.8 },
       log10_eps: { min: -6, max: -1, step: 0.1, value: -5 },
     },
@@ -701,68 +716,95 @@
   };
 
   // ---------------------------------------------------------------------------------------------
-  // DOM helpers.
+  // Formatting.
   // ---------------------------------------------------------------------------------------------
 
-  var SVGNS = "http://www.w3.org/2000/svg";
+  const minus = (str) => str.replace(/^-/, "\u2212").replace(/e-/, "e\u2212").replace(/e\+/, "e");
+  const fmt = (v, digits) => (Number.isFinite(v) ? minus(v.toFixed(digits)) : String(v));
+  const fmtInt = (n) => String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
-  function svgEl(tag, attrs, parent) {
-    var e = document.createElementNS(SVGNS, tag);
-    if (attrs) for (var a in attrs) if (Object.prototype.hasOwnProperty.call(attrs, a)) e.setAttribute(a, attrs[a]);
-    if (parent) parent.appendChild(e);
+  /** v with `sig` significant digits: 0.0602, 1.81, 3.05e−5. */
+  function fmtSig(v, sig) {
+    if (v === 0 || !Number.isFinite(v)) return String(v);
+    const a = Math.abs(v);
+    if (a >= 1e-3 && a < 1e5) return minus(v.toFixed(Math.min(10, Math.max(0, sig - 1 - Math.floor(Math.log10(a))))));
+    return minus(v.toExponential(sig - 1));
+  }
+
+  const digitMap = (map) => (v) => String(v).split("").map((c) => map[c]).join("");
+  const sub = digitMap("₀₁₂₃₄₅₆₇₈₉");
+  const sup = digitMap({ "-": "\u207b", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" });
+  const pow10Label = (e) => (e === 0 ? "1" : e === 1 ? "10" : "10" + sup(e));
+
+  function decimalsOf(step) {
+    const s = String(step);
+    const i = s.indexOf(".");
+    return i < 0 ? 0 : s.length - i - 1;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // DOM helpers and style.
+  // ---------------------------------------------------------------------------------------------
+
+  const SVGNS = "http://www.w3.org/2000/svg";
+
+  function setAttrs(e, attrs) {
+    for (const a in attrs) if (Object.prototype.hasOwnProperty.call(attrs, a)) e.setAttribute(a, attrs[a]);
     return e;
   }
 
-  function htmlEl(tag, attrs, parent, text) {
-    var e = document.createElement(tag);
-    if (attrs) for (var a in attrs) if (Object.prototype.hasOwnProperty.call(attrs, a)) e.setAttribute(a, attrs[a]);
+  function svgEl(tag, attrs, parent, text) {
+    const e = setAttrs(document.createElementNS(SVGNS, tag), attrs || {});
     if (text !== undefined) e.textContent = text;
     if (parent) parent.appendChild(e);
     return e;
   }
 
-  function minus(str) {
-    return str.replace(/^-/, "\u2212").replace(/e-/, "e\u2212");
+  function htmlEl(tag, attrs, parent, text) {
+    const e = setAttrs(document.createElement(tag), attrs || {});
+    if (text !== undefined) e.textContent = text;
+    if (parent) parent.appendChild(e);
+    return e;
   }
 
-  function fmt(v, digits) {
-    if (!Number.isFinite(v)) return String(v);
-    return minus(v.toFixed(digits));
+  /** Show or hide an SVG element. */
+  function show(e, on) {
+    if (on) e.removeAttribute("display");
+    else e.setAttribute("display", "none");
   }
 
-  function fmtSig(v, sig) {
-    if (v === 0) return "0";
-    if (!Number.isFinite(v)) return String(v);
-    var a = Math.abs(v);
-    if (a >= 1e-3 && a < 1e5) {
-      var d = Math.max(0, sig - 1 - Math.floor(Math.log10(a)));
-      return minus(v.toFixed(Math.min(d, 10)));
+  function setText(e, text) {
+    if (e.textContent !== text) e.textContent = text;
+  }
+
+  const FONT = "system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif";
+  const charWidths = new Map();
+  let measurer = null;
+
+  /**
+   * Width in px of `text` at 12px in the explorers' font: the sum of its characters' widths, each
+   * measured once with a canvas (so a redraw never waits for font or style work).
+   */
+  function textWidth(text) {
+    let w = 0;
+    for (const ch of text) {
+      let cw = charWidths.get(ch);
+      if (cw === undefined) {
+        if (measurer === null) {
+          measurer = document.createElement("canvas").getContext("2d") || false;
+          if (measurer) measurer.font = "12px " + FONT;
+        }
+        cw = measurer ? measurer.measureText(ch).width : 7;
+        charWidths.set(ch, cw);
+      }
+      w += cw;
     }
-    return minus(v.toExponential(sig - 1));
+    return w;
   }
 
-  function fmtInt(n) {
-    return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  }
 
-  function decimalsOf(step) {
-    var s = String(step);
-    var i = s.indexOf(".");
-    return i < 0 ? 0 : s.length - i - 1;
-  }
-
-  var SUB = ["\u2080", "\u2081", "\u2082", "\u2083", "\u2084", "\u2085", "\u2086", "\u2087", "\u2088", "\u2089"];
-  function sub(k) {
-    return String(k)
-      .split("")
-      .map(function (c) {
-        return SUB[+c];
-      })
-      .join("");
-  }
-
-  var CSS = [
-    ".molviz-explorer{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif;",
+  const CSS = [
+    ".molviz-explorer{font-family:" + FONT + ";",
     "font-size:14px;line-height:1.35;color:#1f2328;background:#fff;border:1px solid #d0d7de;border-radius:6px;",
     "padding:10px 12px 8px;margin:1em 0;max-width:720px;box-sizing:border-box}",
     ".molviz-explorer *{box-sizing:border-box}",
@@ -771,7 +813,7 @@
     "gap:2px 18px;margin-bottom:4px}",
     ".molviz-explorer .molviz-controls.molviz-components{grid-template-columns:repeat(auto-fill,minmax(200px,1fr));",
     "gap:2px 14px}",
-    ".molviz-explorer .molviz-components .molviz-control{grid-template-columns:3.3em minmax(50px,1fr) 3.9em;gap:5px}",
+    ".molviz-explorer .molviz-components .molviz-control{grid-template-columns:3.6em minmax(50px,1fr) 4.2em;gap:5px}",
     ".molviz-explorer fieldset{border:0;border-top:3px solid var(--molviz-c,#999);margin:4px 0 0;padding:2px 0 0;",
     "min-width:0}",
     ".molviz-explorer legend{font-size:12px;font-weight:600;padding:0 4px 0 0;color:#1f2328}",
@@ -781,7 +823,8 @@
     ".molviz-explorer input[type=range]{width:100%;margin:0;accent-color:#1f77b4;cursor:pointer}",
     ".molviz-explorer input[type=range]:focus-visible,.molviz-explorer button:focus-visible,",
     ".molviz-explorer select:focus-visible{outline:2px solid #0969da;outline-offset:2px}",
-    ".molviz-explorer output{font-variant-numeric:tabular-nums;text-align:right;font-size:13px}",
+    ".molviz-explorer output{font-variant-numeric:tabular-nums;text-align:right;font-size:13px;white-space:nowrap}",
+    ".molviz-explorer output small{display:block;font-size:11px;line-height:1.1;color:#57606a}",
     ".molviz-explorer .molviz-buttons{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:4px 0}",
     ".molviz-explorer button,.molviz-explorer select{font:inherit;font-size:13px;color:#1f2328;background:#f6f8fa;",
     "border:1px solid #d0d7de;border-radius:5px;padding:2px 9px;cursor:pointer}",
@@ -796,1183 +839,1149 @@
 
   function ensureStyle(doc) {
     if (doc.getElementById("molviz-explorer-style")) return;
-    var st = doc.createElement("style");
-    st.id = "molviz-explorer-style";
-    st.textContent = CSS;
-    (doc.head || doc.documentElement).appendChild(st);
+    htmlEl("style", { id: "molviz-explorer-style" }, doc.head || doc.documentElement, CSS);
   }
 
-  // Scales and axes -------------------------------------------------------------------------------
+  // ---------------------------------------------------------------------------------------------
+  // Scales, ticks and axes.
+  // ---------------------------------------------------------------------------------------------
 
-  function Linear(d0, d1, r0, r1) {
-    var k = (r1 - r0) / (d1 - d0);
-    var f = function (v) {
-      return r0 + (v - d0) * k;
-    };
-    f.d0 = d0;
-    f.d1 = d1;
-    f.r0 = r0;
-    f.r1 = r1;
-    return f;
+  /**
+   * Scale(kind, d0, d1, r0, r1): the map d -> r of kind "linear", "log" or "logit" (the logit scale
+   * clamps to [d0, d1]), applied by at(v). (One class, not a closure per redraw: the drawing
+   * loops then stay optimized.)
+   */
+  class Scale {
+    constructor(kind, d0, d1, r0, r1) {
+      this.kind = kind === "log" ? 1 : kind === "logit" ? 2 : 0;
+      this.d0 = d0;
+      this.d1 = d1;
+      this.r0 = r0;
+      this.t0 = this.t(d0);
+      this.k = (r1 - r0) / (this.t(d1) - this.t0);
+    }
+
+    t(v) {
+      if (this.kind === 0) return v;
+      return this.kind === 1 ? Math.log(v) : logit(v < this.d0 ? this.d0 : v > this.d1 ? this.d1 : v);
+    }
+
+    at(v) {
+      return this.r0 + (this.t(v) - this.t0) * this.k;
+    }
   }
 
   function niceStep(span, count) {
-    var raw = span / Math.max(1, count);
-    var p = Math.pow(10, Math.floor(Math.log10(raw)));
-    var m = raw / p;
+    const raw = span / Math.max(1, count);
+    const p = Math.pow(10, Math.floor(Math.log10(raw)));
+    const m = raw / p;
     return (m < 1.5 ? 1 : m < 3 ? 2 : m < 7 ? 5 : 10) * p;
   }
 
-  function ticks(lo, hi, count) {
-    var step = niceStep(hi - lo, count);
-    var first = Math.ceil(lo / step - 1e-9);
-    var out = [];
-    for (var i = first; i * step <= hi + step * 1e-9; i++) out.push(i * step);
-    return { values: out, step: step };
-  }
-
-  function tickLabel(v, step) {
-    if (Math.abs(v) < step * 1e-6) v = 0;
+  function linearTickLabel(v, step) {
+    if (Math.abs(v) < step * 1e-6) return "0";
     if (step < 1e-3 && Math.abs(v) < 1e-2) {
       // small values (bin masses at 16 bit): 1.5e−4 rather than 0.00015
-      if (v === 0) return "0";
-      var ev = Math.floor(Math.log10(Math.abs(v)) + 1e-9);
-      var es = Math.floor(Math.log10(step) + 1e-9);
-      return minus(v.toExponential(Math.max(0, ev - es)));
+      const ev = Math.floor(Math.log10(Math.abs(v)) + 1e-9);
+      return minus(v.toExponential(Math.max(0, ev - Math.floor(Math.log10(step) + 1e-9))));
     }
-    var d = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
-    return fmt(v, d);
+    const d = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+    return d === 0 && Math.abs(v) >= 1e4 ? fmtInt(v) : fmt(v, d);
+  }
+
+  /** Ticks [{v, label}] of a scale kind over [lo, hi], about `count` of them when linear. */
+  function ticksFor(kind, lo, hi, count) {
+    const out = [];
+    if (kind === "logit") {
+      const cand = [-8, -6, -4, 0.01, 0.5, 0.99, 4, 6, 8];
+      for (const c of cand) {
+        const v = c < 0 ? Math.pow(10, c) : c > 1 ? 1 - Math.pow(10, -c) : c;
+        const label = c < 0 ? pow10Label(c) : c > 1 ? "1\u2212" + pow10Label(-c) : String(c);
+        if (v >= lo && v <= hi) out.push({ v: v, label: label });
+      }
+    } else if (kind === "log") {
+      const e0 = Math.ceil(Math.log10(lo) - 1e-9);
+      const e1 = Math.floor(Math.log10(hi) + 1e-9);
+      const every = Math.max(1, Math.ceil((e1 - e0 + 1) / 8));
+      for (let e = e0; e <= e1; e++) {
+        if ((e - e0) % every) continue;
+        out.push({ v: Math.pow(10, e), label: e >= 0 && e <= 4 ? fmtInt(Math.pow(10, e)) : pow10Label(e) });
+      }
+    } else {
+      const step = niceStep(hi - lo, count);
+      for (let i = Math.ceil(lo / step - 1e-9); i * step <= hi + step * 1e-9; i++) {
+        out.push({ v: i * step, label: linearTickLabel(i * step, step) });
+      }
+    }
+    return out;
   }
 
   /**
-   * Axes(svg, box, opts): a plot panel with a frame, ticks, tick labels, axis labels, a clip path
-   * and a `plot` group for the data (clipped to the box). set(xlim, ylim) updates the scales.
+   * Axes(ctx, box, opts): a plot panel with a frame, grid, ticks, axis labels, a clipped `plot`
+   * group for the data and an `overlay` group. set(xlim, ylim, ykind) updates the scales `sx`, `sy`;
+   * tick nodes are reused. opts: {xlabel, ylabel, ylabelOffset, title, xkind, xticks, yticks, noXTicks}.
    */
-  function Axes(ctx, box, opts) {
-    opts = opts || {};
-    this.box = box;
-    this.opts = opts;
-    var g = svgEl("g", { class: "molviz-axes" }, ctx.svg);
-    var clipId = ctx.uid("clip");
-    var cp = svgEl("clipPath", { id: clipId }, svgEl("defs", null, g));
-    svgEl("rect", { x: box.x, y: box.y, width: box.w, height: box.h }, cp);
-    this.grid = svgEl("g", { stroke: "#eaeef2", "stroke-width": 1 }, g);
-    this.plot = svgEl("g", { "clip-path": "url(#" + clipId + ")" }, g);
-    this.overlay = svgEl("g", null, g);
-    svgEl(
-      "rect",
-      { x: box.x, y: box.y, width: box.w, height: box.h, fill: "none", stroke: "#57606a", "stroke-width": 1 },
-      g
-    );
-    this.tickG = svgEl("g", { "font-size": 12, fill: "#1f2328" }, g);
-    if (opts.xlabel) {
-      this.xlab = svgEl(
-        "text",
-        { x: box.x + box.w / 2, y: box.y + box.h + 34, "text-anchor": "middle", "font-size": 13 },
-        g
-      );
-      this.xlab.textContent = opts.xlabel;
-    }
-    if (opts.ylabel) {
-      var yx = box.x - (opts.ylabelOffset || 44);
-      var yy = box.y + box.h / 2;
-      this.ylab = svgEl(
-        "text",
-        { x: yx, y: yy, "text-anchor": "middle", "font-size": 13, transform: "rotate(-90 " + yx + " " + yy + ")" },
-        g
-      );
-      this.ylab.textContent = opts.ylabel;
-    }
-    if (opts.title) {
-      this.titleEl = svgEl("text", { x: box.x, y: box.y - 7, "font-size": 13, "font-weight": 600 }, g);
-      this.titleEl.textContent = opts.title;
-    }
-    this.key = "";
-  }
-
-  Axes.prototype.setTitle = function (t) {
-    if (this.titleEl && this.titleEl.textContent !== t) this.titleEl.textContent = t;
-  };
-
-  Axes.prototype.set = function (xlim, ylim, yscale) {
-    var b = this.box;
-    var ylogit = yscale === "logit";
-    this.sx = this.opts.xlog
-      ? logScale(xlim[0], xlim[1], b.x, b.x + b.w)
-      : Linear(xlim[0], xlim[1], b.x, b.x + b.w);
-    this.sy = ylogit ? logitScale(ylim[0], ylim[1], b.y + b.h, b.y) : Linear(ylim[0], ylim[1], b.y + b.h, b.y);
-    var key = xlim.join(",") + "|" + ylim.join(",") + "|" + (ylogit ? "logit" : "");
-    if (key === this.key) return;
-    this.key = key;
-    var parts = [];
-    var gparts = [];
-    var xt = this.opts.xcat
-      ? { values: [], step: 1 }
-      : this.opts.xlog
-        ? logTicks(xlim[0], xlim[1])
-        : ticks(xlim[0], xlim[1], this.opts.xticks || 7);
-    var yt = ylogit ? logitTicks(ylim[0], ylim[1]) : ticks(ylim[0], ylim[1], this.opts.yticks || 5);
-    var i;
-    var v;
-    var p;
-    for (i = 0; i < xt.values.length; i++) {
-      v = xt.values[i];
-      p = this.sx(v).toFixed(1);
-      gparts.push('<line x1="' + p + '" x2="' + p + '" y1="' + b.y + '" y2="' + (b.y + b.h) + '"/>');
-      parts.push(
-        '<line x1="' + p + '" x2="' + p + '" y1="' + (b.y + b.h) + '" y2="' + (b.y + b.h + 5) +
-          '" stroke="#57606a"/>' +
-          '<text x="' + p + '" y="' + (b.y + b.h + 18) + '" text-anchor="middle">' +
-          (this.opts.xlog ? xt.labels[i] : tickLabel(v, xt.step)) + "</text>"
-      );
-    }
-    for (i = 0; i < yt.values.length; i++) {
-      v = yt.values[i];
-      p = this.sy(v).toFixed(1);
-      gparts.push('<line y1="' + p + '" y2="' + p + '" x1="' + b.x + '" x2="' + (b.x + b.w) + '"/>');
-      parts.push(
-        '<line y1="' + p + '" y2="' + p + '" x1="' + (b.x - 5) + '" x2="' + b.x + '" stroke="#57606a"/>' +
-          '<text x="' + (b.x - 8) + '" y="' + (+p + 4) + '" text-anchor="end">' +
-          (ylogit ? yt.labels[i] : tickLabel(v, yt.step)) + "</text>"
-      );
-    }
-    this.tickG.innerHTML = parts.join("");
-    this.grid.innerHTML = gparts.join("");
-  };
-
-  function logScale(d0, d1, r0, r1) {
-    var l0 = Math.log(d0);
-    var k = (r1 - r0) / (Math.log(d1) - l0);
-    var f = function (v) {
-      return r0 + (Math.log(v) - l0) * k;
-    };
-    f.d0 = d0;
-    f.d1 = d1;
-    return f;
-  }
-
-  /** Logit scale: position linear in logit(v); values outside [d0, d1] are clamped. */
-  function logitScale(d0, d1, r0, r1) {
-    var l0 = logit(d0);
-    var k = (r1 - r0) / (logit(d1) - l0);
-    var f = function (v) {
-      var c = v < d0 ? d0 : v > d1 ? d1 : v;
-      return r0 + (logit(c) - l0) * k;
-    };
-    f.d0 = d0;
-    f.d1 = d1;
-    return f;
-  }
-
-  var SUPER = { "-": "\u207b", 0: "\u2070", 1: "\u00b9", 2: "\u00b2", 3: "\u00b3", 4: "\u2074", 5: "\u2075", 6: "\u2076", 7: "\u2077", 8: "\u2078", 9: "\u2079" };
-  function pow10Label(e) {
-    return "10" + String(e).split("").map(function (c) { return SUPER[c]; }).join("");
-  }
-
-  function logitTicks(lo, hi) {
-    var values = [];
-    var labels = [];
-    var cand = [[1e-8, pow10Label(-8)], [1e-6, pow10Label(-6)], [1e-4, pow10Label(-4)], [0.01, "0.01"], [0.5, "0.5"],
-      [0.99, "0.99"], [1 - 1e-4, "1\u2212" + pow10Label(-4)], [1 - 1e-6, "1\u2212" + pow10Label(-6)], [1 - 1e-8, "1\u2212" + pow10Label(-8)]];
-    for (var i = 0; i < cand.length; i++) {
-      if (cand[i][0] >= lo && cand[i][0] <= hi) {
-        values.push(cand[i][0]);
-        labels.push(cand[i][1]);
+  class Axes {
+    constructor(ctx, box, opts = {}) {
+      this.box = box;
+      this.opts = opts;
+      const g = svgEl("g", { class: "molviz-axes" }, ctx.svg);
+      const clipId = ctx.uid("clip");
+      svgEl("rect", { x: box.x, y: box.y, width: box.w, height: box.h }, svgEl("clipPath", { id: clipId }, svgEl("defs", null, g)));
+      this.grid = svgEl("g", { stroke: "#eaeef2", "stroke-width": 1 }, g);
+      this.plot = svgEl("g", { "clip-path": `url(#${clipId})` }, g);
+      this.overlay = svgEl("g", null, g);
+      svgEl("rect", { x: box.x, y: box.y, width: box.w, height: box.h, fill: "none", stroke: MUTED }, g);
+      this.tickG = svgEl("g", { "font-size": 12, fill: "#1f2328" }, g);
+      this.pools = { x: [], y: [] };
+      if (opts.xlabel) svgEl("text", { x: box.x + box.w / 2, y: box.y + box.h + 34, "text-anchor": "middle", "font-size": 13 }, g, opts.xlabel);
+      if (opts.ylabel) {
+        const yx = box.x - (opts.ylabelOffset || 44);
+        const yy = box.y + box.h / 2;
+        svgEl("text", { x: yx, y: yy, "text-anchor": "middle", "font-size": 13, transform: `rotate(-90 ${yx} ${yy})` }, g, opts.ylabel);
       }
+      if (opts.title !== undefined) this.titleEl = svgEl("text", { x: box.x, y: box.y - 7, "font-size": 13, "font-weight": 600 }, g, opts.title);
+      this.key = "";
     }
-    return { values: values, labels: labels, step: 1 };
-  }
 
-  function logTicks(lo, hi) {
-    var values = [];
-    var labels = [];
-    for (var e = Math.ceil(Math.log10(lo) - 1e-9); Math.pow(10, e) <= hi * (1 + 1e-9); e++) {
-      values.push(Math.pow(10, e));
-      labels.push(e <= 4 ? fmtInt(Math.pow(10, e)) : "10^" + e);
+    setTitle(t) {
+      setText(this.titleEl, t);
     }
-    return { values: values, labels: labels, step: 1 };
-  }
 
-  /** Legend(parent, x, y): rows of [swatch, text]; `anchor` "end" right-aligns at x. */
-  function drawLegend(group, x, y, rows, anchor) {
-    if (anchor === "row") return drawLegendRow(group, x, y, rows);
-    var w = 0;
-    for (var i = 0; i < rows.length; i++) w = Math.max(w, rows[i].text.length * 6.6 + 34);
-    var x0 = anchor === "end" ? x - w : x;
-    var h = rows.length * 17 + 8;
-    var out = ['<rect x="' + x0 + '" y="' + y + '" width="' + w.toFixed(0) + '" height="' + h +
-      '" fill="#fff" fill-opacity="0.88" stroke="#d0d7de" rx="3"/>'];
-    for (var j = 0; j < rows.length; j++) {
-      var r = rows[j];
-      var cy = y + 12 + j * 17;
-      if (r.type === "line") {
-        out.push('<line x1="' + (x0 + 6) + '" x2="' + (x0 + 26) + '" y1="' + cy + '" y2="' + cy + '" stroke="' +
-          r.color + '" stroke-width="' + (r.width || 2) + '"' + (r.dash ? ' stroke-dasharray="' + r.dash + '"' : "") + "/>");
-      } else if (r.type === "dot") {
-        out.push('<circle cx="' + (x0 + 16) + '" cy="' + cy + '" r="3.2" fill="' + r.color + '"/>');
-      } else {
-        out.push('<rect x="' + (x0 + 8) + '" y="' + (cy - 6) + '" width="16" height="11" fill="' + r.color +
-          '" fill-opacity="' + (r.opacity || 0.45) + '" stroke="' + r.color + '"/>');
+    set(xlim, ylim, ykind = "linear") {
+      const b = this.box;
+      const xkind = this.opts.xkind || "linear";
+      this.sx = new Scale(xkind, xlim[0], xlim[1], b.x, b.x + b.w);
+      this.sy = new Scale(ykind, ylim[0], ylim[1], b.y + b.h, b.y);
+      const key = [xlim, ylim, ykind].join("|");
+      if (key === this.key) return;
+      this.key = key;
+      const xt = this.opts.noXTicks ? [] : ticksFor(xkind, xlim[0], xlim[1], this.opts.xticks || 7);
+      this.place(this.pools.x, xt, true);
+      this.place(this.pools.y, ticksFor(ykind, ylim[0], ylim[1], this.opts.yticks || 5), false);
+    }
+
+    /** Move the pooled tick marks, grid lines and labels of one axis to `ticks`. */
+    place(pool, ticks, isX) {
+      const b = this.box;
+      while (pool.length < ticks.length) {
+        pool.push({
+          grid: svgEl("line", null, this.grid),
+          tick: svgEl("line", { stroke: MUTED }, this.tickG),
+          text: svgEl("text", { "text-anchor": isX ? "middle" : "end" }, this.tickG),
+        });
       }
-      out.push('<text x="' + (x0 + 31) + '" y="' + (cy + 4) + '" font-size="12">' + escapeXml(r.text) + "</text>");
+      pool.forEach((t, i) => {
+        const on = i < ticks.length;
+        show(t.grid, on);
+        show(t.tick, on);
+        show(t.text, on);
+        if (!on) return;
+        const p = +(isX ? this.sx : this.sy).at(ticks[i].v).toFixed(1);
+        if (isX) {
+          setAttrs(t.grid, { x1: p, x2: p, y1: b.y, y2: b.y + b.h });
+          setAttrs(t.tick, { x1: p, x2: p, y1: b.y + b.h, y2: b.y + b.h + 5 });
+          // a label at the right end would stick out of the drawing: end it at the tick
+          setAttrs(t.text, { x: p, y: b.y + b.h + 18, "text-anchor": p > b.x + b.w - 12 ? "end" : "middle" });
+        } else {
+          setAttrs(t.grid, { y1: p, y2: p, x1: b.x, x2: b.x + b.w });
+          setAttrs(t.tick, { y1: p, y2: p, x1: b.x - 5, x2: b.x });
+          setAttrs(t.text, { x: b.x - 8, y: p + 4 });
+        }
+        setText(t.text, ticks[i].label);
+      });
     }
-    group.innerHTML = out.join("");
-  }
 
-  /** A one-line legend (no frame) starting at (x, y). */
-  function drawLegendRow(group, x, y, rows) {
-    var out = [];
-    var cx = x;
-    for (var j = 0; j < rows.length; j++) {
-      var r = rows[j];
-      var cy = y + 10;
-      if (r.type === "line") {
-        out.push('<line x1="' + (cx + 2) + '" x2="' + (cx + 22) + '" y1="' + cy + '" y2="' + cy + '" stroke="' + r.color +
-          '" stroke-width="' + (r.width || 2) + '"' + (r.dash ? ' stroke-dasharray="' + r.dash + '"' : "") + "/>");
-      } else {
-        out.push('<rect x="' + (cx + 4) + '" y="' + (cy - 6) + '" width="16" height="11" fill="' + r.color +
-          '" fill-opacity="' + (r.opacity || 0.45) + '" stroke="' + r.color + '"/>');
+    /**
+     * legendSide(xs, ys, m): {x, anchor} of the upper corner (left or right) where the drawn
+     * values xs[0..m), ys[0..m) reach less high, so a legend there hides less of the data.
+     */
+    legendSide(xs, ys, m) {
+      const lo = this.sx.d0;
+      const cut = 0.45 * (this.sx.d1 - lo);
+      let left = Infinity;
+      let right = Infinity;
+      for (let i = 0; i < m; i++) {
+        if (!(ys[i] > 0)) continue;
+        const py = this.sy.at(ys[i]);
+        if (xs[i] < lo + cut) left = Math.min(left, py);
+        if (xs[i] > this.sx.d1 - cut) right = Math.min(right, py);
       }
-      out.push('<text x="' + (cx + 27) + '" y="' + (cy + 4) + '" font-size="12">' + escapeXml(r.text) + "</text>");
-      cx += 27 + r.text.length * 6.5 + 16;
+      const b = this.box;
+      return left > right ? { x: b.x + 8, anchor: "start" } : { x: b.x + b.w - 8, anchor: "end" };
     }
-    group.innerHTML = out.join("");
   }
 
   /**
-   * legendAt(ax, xs, ys): the x position and anchor of a legend in the upper corner (left or right)
-   * where the plotted values are lower, so the legend hides less of the data.
+   * Legend(parent): rows {type: "line" | "box", color, text, dash, width, opacity} drawn in a framed
+   * box (anchor "start" or "end" at x) or in one unframed line (anchor "row"). The nodes are
+   * rebuilt only when the kinds or colours of the rows change; otherwise only texts and positions.
    */
-  function legendAt(ax, xs, ys) {
-    var lo = ax.sx.d0;
-    var hi = ax.sx.d1;
-    var cut = 0.45 * (hi - lo);
-    var left = 0;
-    var right = 0;
-    for (var i = 0; i < xs.length; i++) {
-      var y = ys[i];
-      if (!(y > 0)) continue;
-      if (xs[i] < lo + cut && y > left) left = y;
-      if (xs[i] > hi - cut && y > right) right = y;
+  class Legend {
+    constructor(parent) {
+      this.g = svgEl("g", null, parent);
+      this.sig = null;
     }
-    return left < right
-      ? { x: ax.box.x + 8, anchor: "start" }
-      : { x: ax.box.x + ax.box.w - 8, anchor: "end" };
+
+    set(rows, x, y, anchor) {
+      const sig = rows.map((r) => [r.type, r.color, r.dash, r.width, r.opacity].join()).join("|");
+      if (sig !== this.sig) {
+        this.sig = sig;
+        this.g.textContent = "";
+        this.frame = svgEl("rect", { fill: "#fff", "fill-opacity": 0.88, stroke: "#d0d7de", rx: 3 }, this.g);
+        this.items = rows.map((r) => ({
+          mark:
+            r.type === "line"
+              ? svgEl("line", { stroke: r.color, "stroke-width": r.width || 2, "stroke-dasharray": r.dash || "none" }, this.g)
+              : svgEl("rect", { width: 16, height: 11, fill: r.color, "fill-opacity": r.opacity || 0.45, stroke: r.color }, this.g),
+          text: svgEl("text", { "font-size": 12 }, this.g),
+        }));
+      }
+      const row = anchor === "row";
+      const widths = rows.map((r) => textWidth(r.text));
+      const w = Math.max(...widths) + 38;
+      const x0 = anchor === "end" ? x - w : x;
+      show(this.frame, !row);
+      setAttrs(this.frame, { x: x0, y: y, width: w.toFixed(0), height: rows.length * 17 + 8 });
+      let cx = x0 + 6;
+      this.items.forEach((it, j) => {
+        const cy = row ? y + 10 : y + 12 + j * 17;
+        if (rows[j].type === "line") setAttrs(it.mark, { x1: cx, x2: cx + 20, y1: cy, y2: cy });
+        else setAttrs(it.mark, { x: cx + 2, y: cy - 6 });
+        setAttrs(it.text, { x: cx + 25, y: cy + 4 });
+        setText(it.text, rows[j].text);
+        if (row) cx += 41 + widths[j];
+      });
+    }
   }
 
-  function escapeXml(s) {
-    return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-  }
-
-  /** SVG path "M...L..." of a polyline through (sx(xs[i]), sy(ys[i])), breaking at non-finite y. */
-  function linePath(xs, ys, sx, sy, ymaxClip) {
-    var parts = [];
-    var pen = false;
-    for (var i = 0; i < xs.length; i++) {
-      var y = ys[i];
-      if (!Number.isFinite(y)) {
+  /**
+   * SVG path through (sx(xs[i]), sy(ys[i])), i < m, with y clamped to [lo, hi] and a break at
+   * each NaN. Points on one pixel row (a tail at 0, say) are merged into one segment.
+   */
+  function linePath(xs, ys, m, sx, sy, lo, hi) {
+    let d = "";
+    let pen = false;
+    let lastY = NaN;
+    let runX = NaN;
+    for (let i = 0; i < m; i++) {
+      let y = ys[i];
+      if (Number.isNaN(y)) {
+        if (!Number.isNaN(runX)) d += "L" + runX + " " + lastY;
         pen = false;
+        runX = NaN;
         continue;
       }
-      if (ymaxClip !== undefined && y > ymaxClip) y = ymaxClip;
-      parts.push((pen ? "L" : "M") + sx(xs[i]).toFixed(1) + " " + sy(y).toFixed(1));
+      y = y < lo ? lo : y > hi ? hi : y;
+      const X = Math.round(sx.at(xs[i]) * 10) / 10;
+      const Y = Math.round(sy.at(y) * 10) / 10;
+      if (pen && Y === lastY) {
+        runX = X;
+        continue;
+      }
+      if (!Number.isNaN(runX)) d += "L" + runX + " " + lastY;
+      runX = NaN;
+      d += (pen ? "L" : "M") + X + " " + Y;
+      lastY = Y;
       pen = true;
     }
-    return parts.join("");
+    if (!Number.isNaN(runX)) d += "L" + runX + " " + lastY;
+    return d;
   }
 
-  /** Bars [x0_i, x1_i] × [base_i, top_i] as one path (skips empty bars). */
-  function barsPath(x0s, x1s, bases, tops, sx, sy) {
-    var parts = [];
-    for (var i = 0; i < tops.length; i++) {
+  /** Bars [x0_i, x1_i] × [base_i, top_i], i < m, as one path (skips empty bars). */
+  function barsPath(x0s, x1s, bases, tops, m, sx, sy) {
+    let d = "";
+    for (let i = 0; i < m; i++) {
       if (!(tops[i] > bases[i])) continue;
-      var xa = sx(x0s[i]).toFixed(1);
-      var xb = sx(x1s[i]).toFixed(1);
-      var yb = sy(bases[i]).toFixed(1);
-      parts.push("M" + xa + " " + yb + "V" + sy(tops[i]).toFixed(1) + "H" + xb + "V" + yb + "Z");
+      const xb = sx.at(x1s[i]).toFixed(1);
+      const yb = sy.at(bases[i]).toFixed(1);
+      d += "M" + sx.at(x0s[i]).toFixed(1) + " " + yb + "V" + sy.at(tops[i]).toFixed(1) + "H" + xb + "V" + yb + "Z";
     }
-    return parts.join("");
+    return d;
   }
 
-  // Explorer context ------------------------------------------------------------------------------
-
-  function Context(root, config, kind) {
-    this.root = root;
-    this.kind = kind;
-    this.config = config;
-    this.baseId = root.id || "molviz-" + Math.random().toString(36).slice(2, 10);
-    if (!root.id) root.id = this.baseId;
-    this.counter = 0;
-    this.redraws = 0;
-    this.redrawFn = null;
-    root.textContent = "";
-    if (config.title !== false) {
-      this.title = htmlEl("div", { class: "molviz-title" }, root, config.title || TITLES[kind]);
-    }
-    this.buttons = htmlEl("div", { class: "molviz-buttons" }, root);
-    this.controls = htmlEl("div", { class: "molviz-controls" }, root);
-    this.components = htmlEl("div", { class: "molviz-controls molviz-components" }, root);
-    this.svgWrap = htmlEl("div", { class: "molviz-figure" }, root);
-    this.status = htmlEl("div", { class: "molviz-status", "aria-live": "polite" }, root);
+  /** Vertical lines at xs (those inside the axes' x range) as one path. */
+  function vlinesPath(ax, xs) {
+    const b = ax.box;
+    let d = "";
+    for (const x of xs) if (x > ax.sx.d0 && x < ax.sx.d1) d += "M" + ax.sx.at(x).toFixed(1) + " " + b.y + "V" + (b.y + b.h);
+    return d;
   }
 
-  Context.prototype.uid = function (name) {
-    this.counter += 1;
-    return this.baseId + "-" + name + "-" + this.counter;
-  };
-
-  Context.prototype.makeSvg = function (width, height, label) {
-    this.svg = svgEl(
-      "svg",
-      {
-        class: "molviz-plot",
-        viewBox: "0 0 " + width + " " + height,
-        width: width,
-        height: height,
-        role: "img",
-        "aria-label": label,
-        preserveAspectRatio: "xMidYMid meet",
-      },
-      this.svgWrap
-    );
-    this.svg.style.maxWidth = width + "px";
-    return this.svg;
-  };
-
-  /** A labelled range slider with an <output> read-out. spec: {label, title, min, max, step, value, digits, format}. */
-  Context.prototype.slider = function (parent, spec) {
-    var self = this;
-    var id = this.uid(spec.name || "slider");
-    var row = htmlEl("div", { class: "molviz-control" }, parent);
-    var label = htmlEl("label", { for: id, title: spec.title || spec.label }, row, spec.label);
-    var input = htmlEl(
-      "input",
-      {
-        type: "range",
-        id: id,
-        min: spec.min,
-        max: spec.max,
-        step: spec.step,
-        "aria-label": spec.title || spec.label,
-        "data-param": spec.name || "",
-      },
-      row
-    );
-    input.value = String(spec.value);
-    var out = htmlEl("output", { for: id, id: id + "-value", "aria-hidden": "true" }, row);
-    var digits = spec.digits !== undefined ? spec.digits : decimalsOf(spec.step);
-    var format = spec.format || function (v) {
-      return fmt(v, digits);
-    };
-    var obj = {
-      input: input,
-      label: label,
-      get: function () {
-        return parseFloat(input.value);
-      },
-      set: function (v) {
-        input.value = String(v);
-        obj.refresh();
-      },
-      refresh: function () {
-        var text = format(obj.get());
-        out.textContent = text;
-        input.setAttribute("aria-valuetext", (spec.title || spec.label) + " = " + text);
-      },
-    };
-    obj.refresh();
-    input.addEventListener("input", function () {
-      obj.refresh();
-      if (spec.onInput) spec.onInput(obj.get());
-      self.redraw();
-    });
-    return obj;
-  };
-
-  Context.prototype.button = function (label, title, onClick, pressed) {
-    var self = this;
-    var b = htmlEl("button", { type: "button", title: title, id: this.uid("button") }, this.buttons, label);
-    if (pressed !== undefined) b.setAttribute("aria-pressed", pressed ? "true" : "false");
-    b.addEventListener("click", function () {
-      if (pressed !== undefined) {
-        b.setAttribute("aria-pressed", b.getAttribute("aria-pressed") === "true" ? "false" : "true");
-      }
-      onClick(b);
-      self.redraw();
-    });
-    return b;
-  };
-
-  Context.prototype.select = function (labelText, title, options, value, onChange) {
-    var self = this;
-    var id = this.uid("select");
-    var wrap = htmlEl("span", { class: "molviz-select" }, this.buttons);
-    htmlEl("label", { for: id, title: title }, wrap, labelText + " ");
-    var sel = htmlEl("select", { id: id, "aria-label": title }, wrap);
-    for (var i = 0; i < options.length; i++) {
-      var o = htmlEl("option", { value: String(options[i].value) }, sel, options[i].text);
-      if (String(options[i].value) === String(value)) o.selected = true;
-    }
-    sel.addEventListener("change", function () {
-      onChange(sel.value);
-      self.redraw();
-    });
-    return sel;
-  };
-
-  /** Run the explorer's draw function, time it with performance.now() and publish the time. */
-  Context.prototype.redraw = function () {
-    var t0 = performance.now();
-    var note = this.redrawFn();
-    var dt = performance.now() - t0;
-    this.redraws += 1;
-    this.root.setAttribute("data-last-redraw-ms", dt.toFixed(3));
-    this.root.setAttribute("data-redraws", String(this.redraws));
-    var text = (note ? note + " \u00b7 " : "") + "redraw " + dt.toFixed(1) + " ms";
-    if (this.status.textContent !== text) this.status.textContent = text;
-  };
-
-  function commonSliders(ctx, parent, p, opts) {
-    opts = opts || {};
-    var C = SPECS.common;
-    var nSpec = opts.n || C.n;
-    var n = ctx.slider(parent, {
-      name: "n",
-      label: opts.nLabel || "samples",
-      title: opts.nTitle || "number of samples n",
-      min: nSpec.min,
-      max: Math.max(nSpec.max, p.n),
-      step: nSpec.step,
-      value: p.n,
-      format: fmtInt,
-    });
-    var seed = ctx.slider(parent, {
-      name: "seed",
-      label: "seed",
-      title: "seed of the xoshiro128** generator",
-      min: C.seed.min,
-      max: Math.max(C.seed.max, p.seed),
-      step: 1,
-      value: p.seed,
-      format: function (v) {
-        return String(v);
-      },
-    });
-    return { n: n, seed: seed };
+  /** A path drawn with the given style (a helper for the many one-path layers). */
+  function pathEl(parent, style) {
+    return svgEl("path", Object.assign({ fill: "none" }, style), parent);
   }
 
-  function pick(p, key, fallback) {
-    return p[key] !== undefined && p[key] !== null ? p[key] : fallback;
-  }
+  const HIST_STYLE = { fill: SAMPLE, "fill-opacity": 0.8, stroke: "#6baed6", "stroke-width": 0.5 };
 
-  function densityHistogram(xs, n, lo, hi, nb, kArr, K) {
-    // counts[k * nb + b] for component k (K = 1 when kArr is null); returns counts and outside.
-    var w = (hi - lo) / nb;
-    var counts = new Float64Array(nb * K);
-    var outside = 0;
-    for (var i = 0; i < n; i++) {
-      var b = Math.floor((xs[i] - lo) / w);
-      if (b >= 0 && b < nb) counts[(kArr ? kArr[i] : 0) * nb + b] += 1;
-      else outside += 1;
-    }
-    return { counts: counts, outside: outside, w: w };
-  }
+  // ---------------------------------------------------------------------------------------------
+  // Explorer context: the root's layout, the controls and the timed redraw.
+  // ---------------------------------------------------------------------------------------------
 
-  var TITLES = {
+  const TITLES = {
     logistic: "Logistic distribution: density and a histogram of samples",
     mixture: "Mixture of logistics: density and samples coloured by component",
     gumbel: "Gumbel-max: choosing a component with argmax(α + Gumbel noise)",
-    inversion: "Inversion sampling: u \u2192 x = F\u207b\u00b9(u) = \u03bc + s\u00b7logit(u)",
+    inversion: "Inversion sampling: u → x = F\u207b¹(u) = μ + s·logit(u)",
     discretized: "Discretized mixture: bin masses on the training grid",
   };
 
-  // ---------------------------------------------------------------------------------------------
-  // Explorer: logistic (μ, s).
-  // ---------------------------------------------------------------------------------------------
+  class Context {
+    constructor(root, config, kind, params) {
+      this.root = root;
+      this.params = params;
+      this.banks = [];
+      this.baseId = root.id || "molviz-" + Math.random().toString(36).slice(2, 10);
+      root.id = this.baseId;
+      this.counter = 0;
+      this.redraws = 0;
+      root.textContent = "";
+      if (config.title !== false) htmlEl("div", { class: "molviz-title" }, root, config.title || TITLES[kind]);
+      this.buttons = htmlEl("div", { class: "molviz-buttons" }, root);
+      this.controls = htmlEl("div", { class: "molviz-controls" }, root);
+      this.components = htmlEl("div", { class: "molviz-controls molviz-components" }, root);
+      this.svgWrap = htmlEl("div", { class: "molviz-figure" }, root);
+      this.status = htmlEl("div", { class: "molviz-status", "aria-live": "polite" }, root);
+    }
 
-  function logisticExplorer(ctx, p) {
-    var S = SPECS.logistic;
-    var XLO = -10;
-    var XHI = 10;
-    var NB = 100;
-    var mu = ctx.slider(ctx.controls, {
-      name: "mu", label: "\u03bc", title: "location \u03bc", min: S.mu.min, max: S.mu.max, step: S.mu.step,
-      value: pick(p, "mu", S.mu.value),
-    });
-    var s = ctx.slider(ctx.controls, {
-      name: "s", label: "s", title: "scale s", min: S.s.min, max: S.s.max, step: S.s.step,
-      value: pick(p, "s", S.s.value),
-    });
-    var common = commonSliders(ctx, ctx.controls, p);
-    var gauss = !!pick(p, "gaussian", false);
-    ctx.button("Gaussian of equal variance", "overlay a normal density with \u03c3 = s\u03c0/\u221a3", function (b) {
-      gauss = b.getAttribute("aria-pressed") === "true";
-    }, gauss);
+    /** A Bank for this explorer's draws, sized for the sample slider's maximum. */
+    bank() {
+      const b = new Bank(Math.max(SPECS.common.n.max, this.params.n));
+      this.banks.push(b);
+      return b;
+    }
 
-    ctx.makeSvg(720, 360, "Logistic density with a histogram of samples");
-    var ax = new Axes(ctx, { x: 62, y: 18, w: 640, h: 290 }, { xlabel: "x", ylabel: "density" });
-    var hist = svgEl("path", { fill: SAMPLE, "fill-opacity": 0.8, stroke: "#6baed6", "stroke-width": 0.5 }, ax.plot);
-    var gline = svgEl("path", { fill: "none", stroke: GAUSSIAN, "stroke-width": 1.8, "stroke-dasharray": "6 4" }, ax.plot);
-    var pdfLine = svgEl("path", { fill: "none", stroke: TAB10[0], "stroke-width": 2.2 }, ax.plot);
-    var bounds = svgEl("path", { stroke: CLIP, "stroke-width": 1.2, "stroke-dasharray": "5 3" }, ax.plot);
-    var legend = svgEl("g", null, ax.overlay);
-    var NP = 501;
-    var gx = new Float64Array(NP);
-    for (var i = 0; i < NP; i++) gx[i] = XLO + ((XHI - XLO) * i) / (NP - 1);
-    var gy = new Float64Array(NP);
-    var gy2 = new Float64Array(NP);
-    var x0s = new Float64Array(NB);
-    var x1s = new Float64Array(NB);
-    var bases = new Float64Array(NB);
-    var tops = new Float64Array(NB);
-
-    ctx.redrawFn = function () {
-      var m = mu.get();
-      var sc = s.get();
-      var n = common.n.get();
-      var res = sampleLogistic(makeRng(common.seed.get()), m, sc, n, EPS);
-      var H = densityHistogram(res.x, n, XLO, XHI, NB, null, 1);
-      var ymax = 0;
-      for (var b = 0; b < NB; b++) {
-        x0s[b] = XLO + b * H.w;
-        x1s[b] = x0s[b] + H.w;
-        tops[b] = H.counts[b] / (n * H.w);
-        if (tops[b] > ymax) ymax = tops[b];
-      }
-      var sigma = (sc * Math.PI) / Math.sqrt(3);
-      for (var j = 0; j < NP; j++) {
-        gy[j] = Math.exp(lgLogpdf(gx[j], m, sc));
-        gy2[j] = Math.exp(-0.5 * Math.pow((gx[j] - m) / sigma, 2)) / (sigma * Math.sqrt(2 * Math.PI));
-      }
-      var peak = 1 / (4 * sc);
-      ymax = Math.max(ymax, peak, gauss ? 1 / (sigma * Math.sqrt(2 * Math.PI)) : 0) * 1.1;
-      ax.set([XLO, XHI], [0, ymax]);
-      hist.setAttribute("d", barsPath(x0s, x1s, bases, tops, ax.sx, ax.sy));
-      pdfLine.setAttribute("d", linePath(gx, gy, ax.sx, ax.sy));
-      gline.setAttribute("d", gauss ? linePath(gx, gy2, ax.sx, ax.sy) : "");
-      var tb = sc * truncationBound(EPS);
-      var bd = [];
-      [m - tb, m + tb].forEach(function (xb) {
-        if (xb > XLO && xb < XHI) bd.push("M" + ax.sx(xb).toFixed(1) + " " + ax.box.y + "V" + (ax.box.y + ax.box.h));
+    /**
+     * Let the JavaScript engine compile the drawing code before the first slider move: when the
+     * page is idle, draw twice more from fresh draws (the same picture; nothing is counted).
+     */
+    warmUp() {
+      const idle = typeof requestIdleCallback === "function" ? requestIdleCallback : (f) => setTimeout(f, 50);
+      idle(() => {
+        if (!this.root.isConnected) return;
+        for (let i = 0; i < 2; i++) {
+          for (const b of this.banks) b.reset();
+          this.redrawFn();
+        }
       });
-      bounds.setAttribute("d", bd.join(""));
-      var rows = [
-        { type: "line", color: TAB10[0], text: "pdf p(x; \u03bc = " + fmt(m, 2) + ", s = " + fmt(sc, 2) + ")" },
-        { type: "box", color: SAMPLE, opacity: 0.8, text: "histogram of " + fmtInt(n) + " samples" },
-      ];
-      if (gauss) rows.push({ type: "line", color: GAUSSIAN, dash: "6 4", text: "Gaussian, \u03c3 = s\u03c0/\u221a3 = " + fmt(sigma, 3) });
-      if (bd.length) rows.push({ type: "line", color: CLIP, width: 1.2, dash: "5 3", text: "clip bound \u03bc \u00b1 11.51 s" });
-      var at = legendAt(ax, gx, gy);
-      drawLegend(legend, at.x, ax.box.y + 8, rows, at.anchor);
-      return (
-        "\u03c3 = s\u03c0/\u221a3 = " + fmt(sigma, 3) + " \u00b7 samples lie within \u03bc \u00b1 " + fmt(tb, 2) +
-        " (clip at u \u2208 [1e\u22125, 1\u22121e\u22125]) \u00b7 " + fmtInt(H.outside) + " outside the plotted range"
+    }
+
+    uid(name) {
+      this.counter += 1;
+      return `${this.baseId}-${name}-${this.counter}`;
+    }
+
+    makeSvg(width, height, label) {
+      this.svg = svgEl(
+        "svg",
+        { class: "molviz-plot", viewBox: `0 0 ${width} ${height}`, width: width, height: height, role: "img", "aria-label": label },
+        this.svgWrap
       );
+      this.svg.style.maxWidth = width + "px";
+    }
+
+    /**
+     * A labelled range slider with an <output> read-out. spec: {name, label, title, min, max, step,
+     * value, digits, format(v), sub(v) (a second, smaller read-out line), onInput(v)}.
+     */
+    slider(parent, spec) {
+      const id = this.uid(spec.name);
+      const row = htmlEl("div", { class: "molviz-control" }, parent);
+      const title = spec.title || spec.label;
+      htmlEl("label", { for: id, title: title }, row, spec.label);
+      const input = htmlEl("input", { type: "range", id: id, min: spec.min, max: spec.max, step: spec.step, "aria-label": title, "data-param": spec.name }, row);
+      input.value = String(spec.value);
+      const out = htmlEl("output", { for: id, id: id + "-value", "aria-hidden": "true" }, row);
+      const main = out.appendChild(document.createTextNode(""));
+      const small = spec.sub ? htmlEl("small", null, out) : null;
+      const digits = spec.digits !== undefined ? spec.digits : decimalsOf(spec.step);
+      const format = spec.format || ((v) => fmt(v, digits));
+      const obj = {
+        input: input,
+        get: () => parseFloat(input.value),
+        set(v) {
+          input.value = String(v);
+          obj.refresh();
+        },
+        refresh() {
+          const v = obj.get();
+          let text = format(v);
+          main.data = text;
+          if (small) {
+            small.textContent = spec.sub(v);
+            text += " (" + small.textContent + ")";
+          }
+          input.setAttribute("aria-valuetext", `${title} = ${text}`);
+        },
+      };
+      obj.refresh();
+      input.addEventListener("input", () => {
+        obj.refresh();
+        if (spec.onInput) spec.onInput(obj.get());
+        this.redraw();
+      });
+      return obj;
+    }
+
+    /** A slider for log s, whose read-out also shows s = exp(log s). */
+    logScaleSlider(parent, name, label, title, spec, value, onInput) {
+      return this.slider(parent, { ...spec, name, label, title, value, onInput, digits: 2, sub: (v) => "s=" + fmtSig(Math.exp(v), 3) });
+    }
+
+    button(label, title, onClick) {
+      const b = htmlEl("button", { type: "button", title: title, id: this.uid("button") }, this.buttons, label);
+      b.addEventListener("click", () => {
+        onClick(b);
+        this.redraw();
+      });
+      return b;
+    }
+
+    /** A toggle button (aria-pressed) starting at `pressed`; returns {on}, kept up to date. */
+    toggle(label, title, pressed) {
+      const state = { on: !!pressed };
+      const b = this.button(label, title, () => {
+        state.on = !state.on;
+        b.setAttribute("aria-pressed", String(state.on));
+      });
+      b.setAttribute("aria-pressed", String(state.on));
+      return state;
+    }
+
+    select(labelText, title, options, value, onChange) {
+      const id = this.uid("select");
+      const wrap = htmlEl("span", { class: "molviz-select" }, this.buttons);
+      htmlEl("label", { for: id, title: title }, wrap, labelText + " ");
+      const sel = htmlEl("select", { id: id, "aria-label": title }, wrap);
+      for (const o of options) {
+        htmlEl("option", { value: String(o.value) }, sel, o.text).selected = String(o.value) === String(value);
+      }
+      sel.addEventListener("change", () => {
+        onChange(sel.value);
+        this.redraw();
+      });
+      return sel;
+    }
+
+    /** Run the explorer's draw function, time it with performance.now() and publish the time. */
+    redraw() {
+      const t0 = performance.now();
+      const note = this.redrawFn();
+      const dt = performance.now() - t0;
+      this.redraws += 1;
+      this.root.setAttribute("data-last-redraw-ms", dt.toFixed(3));
+      this.root.setAttribute("data-redraws", String(this.redraws));
+      setText(this.status, (note ? note + " · " : "") + "redraw " + dt.toFixed(1) + " ms");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Pieces shared by the explorers.
+  // ---------------------------------------------------------------------------------------------
+
+  const pick = (p, key, fallback) => (p[key] !== undefined && p[key] !== null ? p[key] : fallback);
+
+  /** The sample-count and seed sliders. */
+  function commonSliders(ctx, p, nSpec = SPECS.common.n, nLabel = "samples", nTitle = "number of samples n") {
+    const C = SPECS.common;
+    return {
+      n: ctx.slider(ctx.controls, { name: "n", label: nLabel, title: nTitle, min: nSpec.min, max: Math.max(nSpec.max, p.n), step: nSpec.step, value: p.n, format: fmtInt }),
+      seed: ctx.slider(ctx.controls, { name: "seed", label: "seed", title: "seed of the xoshiro128** generator", min: C.seed.min, max: Math.max(C.seed.max, p.seed), step: 1, value: p.seed, format: String }),
     };
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Components: rows of sliders per component (mixture, gumbel, discretized).
-  // ---------------------------------------------------------------------------------------------
-
-  /**
-   * ComponentRows(ctx, fields, values, K): rebuildable fieldsets, one per component, each with the
-   * sliders named in `fields` ({key, label, title, spec, digits}); values[key][k] keeps the state
-   * of every component (also of hidden ones, so K down then up restores them).
-   */
-  function ComponentRows(ctx, fields, values, K) {
-    this.ctx = ctx;
-    this.fields = fields;
-    this.values = values;
-    this.box = ctx.components;
-    this.sliders = [];
-    this.build(K);
+  /** The μ and log s sliders of one logistic (the log s read-out also shows s). */
+  function locationScale(ctx, S, p) {
+    return {
+      mu: ctx.slider(ctx.controls, { ...S.mu, name: "mu", label: "μ", title: "location μ", value: pick(p, "mu", S.mu.value), digits: 2 }),
+      logS: ctx.logScaleSlider(ctx.controls, "log_s", "log s", "log scale log s", S.log_s, pick(p, "log_s", S.log_s.value)),
+    };
   }
 
-  ComponentRows.prototype.build = function (K) {
-    var self = this;
-    this.K = K;
-    this.box.textContent = "";
-    this.sliders = [];
-    for (var k = 0; k < K; k++) {
-      var fs = htmlEl("fieldset", { style: "--molviz-c:" + TAB10[k] }, this.box);
-      htmlEl("legend", null, fs, "component " + (k + 1));
-      var row = {};
-      for (var f = 0; f < this.fields.length; f++) {
-        (function (field, kk) {
-          row[field.key] = self.ctx.slider(fs, {
-            name: field.key + (kk + 1),
-            label: field.label + sub(kk + 1),
-            title: field.title + " of component " + (kk + 1),
-            min: field.spec.min,
-            max: field.spec.max,
-            step: field.spec.step,
-            value: self.values[field.key][kk],
-            digits: field.digits,
-            onInput: function (v) {
-              self.values[field.key][kk] = v;
-            },
-          });
-        })(this.fields[f], k);
-      }
-      this.sliders.push(row);
-    }
-  };
+  /** The "K" select (K from lo to MAXK); onChange(K). */
+  function kSelect(ctx, lo, K, onChange) {
+    const options = [];
+    for (let k = lo; k <= MAXK; k++) options.push({ value: k, text: String(k) });
+    return ctx.select("K", "number of components K", options, K, (v) => onChange(parseInt(v, 10)));
+  }
 
-  ComponentRows.prototype.array = function (key) {
-    var a = new Float64Array(this.K);
-    for (var k = 0; k < this.K; k++) a[k] = this.sliders[k][key].get();
-    return a;
-  };
-
-  function initialComponents(p, defaults, K, keys) {
-    var vals = {};
-    keys.forEach(function (key) {
-      var given = p[key];
-      var d = defaults[key];
-      vals[key] = [];
-      for (var k = 0; k < SPECS.common.maxK; k++) vals[key].push(given && k < given.length ? given[k] : d[k]);
-    });
+  /** Initial values of every component's parameters (all MAXK, so K down then up restores them). */
+  function initialComponents(p, defaults, keys) {
+    const vals = {};
+    for (const key of keys) vals[key] = defaults[key].map((d, k) => (p[key] && k < p[key].length ? p[key][k] : d));
     return vals;
   }
 
-  function kOptions(lo, hi) {
-    var o = [];
-    for (var k = lo; k <= hi; k++) o.push({ value: k, text: String(k) });
-    return o;
+  /**
+   * ComponentRows(ctx, fields, values, K): one fieldset per component k = 0 … K-1 (rebuilt when K
+   * changes), each with a slider per field {key, label, title, spec, digits, logScale}; the sliders'
+   * data-param is key + k (logits0, mu0, log_s0, ...). values[key][k] keeps every component's state.
+   */
+  class ComponentRows {
+    constructor(ctx, fields, values, K) {
+      this.ctx = ctx;
+      this.fields = fields;
+      this.values = values;
+      this.build(K);
+    }
+
+    build(K) {
+      const ctx = this.ctx;
+      this.K = K;
+      ctx.components.textContent = "";
+      this.sliders = [];
+      for (let k = 0; k < K; k++) {
+        const fs = htmlEl("fieldset", { style: "--molviz-c:" + TAB10[k] }, ctx.components);
+        htmlEl("legend", null, fs, "component " + k);
+        const row = {};
+        for (const f of this.fields) {
+          const name = f.key + k;
+          const title = f.title + " of component " + k;
+          const onInput = (v) => {
+            this.values[f.key][k] = v;
+          };
+          const value = this.values[f.key][k];
+          row[f.key] = f.logScale
+            ? ctx.logScaleSlider(fs, name, f.label + sub(k), title, f.spec, value, onInput)
+            : ctx.slider(fs, { ...f.spec, name, label: f.label + sub(k), title, value, digits: f.digits, onInput });
+        }
+        this.sliders.push(row);
+      }
+    }
+
+    array(key) {
+      return Float64Array.from(this.sliders, (row) => row[key].get());
+    }
+  }
+
+  const X_RANGES = SPECS.common.x_ranges;
+
+  /**
+   * The "x range" select: "auto" (fit the whole distribution), "k0", "k1", ... (fit component k:
+   * setK(K) lists them) or ±w for w in X_RANGES. view(prev, lo, hi, mu, s) -> the x range, where
+   * [lo, hi] is the part of the distribution that "auto" must show.
+   */
+  function xRangeSelect(ctx, value) {
+    let current = value === undefined || value === null ? "auto" : String(value);
+    let fresh = false;
+    const sel = ctx.select("x range", "range of the x axis: fitted to the distribution or to one component, or fixed", [], current, (v) => {
+      current = v;
+      fresh = true;
+    });
+    const setK = (K) => {
+      const options = [["auto", "auto (fit)"]];
+      for (let k = 0; k < K && K > 1; k++) options.push(["k" + k, "component " + k]);
+      for (const w of X_RANGES) options.push([String(w), "±" + w + (w === 1 ? " (audio)" : "")]);
+      if (!options.some((o) => o[0] === current)) current = "auto";
+      sel.textContent = "";
+      for (const [v, text] of options) htmlEl("option", { value: v }, sel, text).selected = v === current;
+    };
+    setK(0);
+    return {
+      setK: setK,
+      view(prev, lo, hi, mu, s) {
+        if (fresh) prev = null;
+        fresh = false;
+        if (current === "auto") return fitView(prev, lo, hi);
+        if (current[0] === "k") {
+          const k = +current.slice(1);
+          return fitView(prev, mu[k] - 6.9 * s[k], mu[k] + 6.9 * s[k]);
+        }
+        return [-current, +current];
+      },
+    };
+  }
+
+  /**
+   * fitView(prev, lo, hi): an x range holding [lo, hi] (the central quantiles of the samples) with
+   * a margin, on round numbers. The previous range is kept while it still holds [lo, hi] and is at
+   * most twice as wide as needed, so the view does not jump at every slider step.
+   */
+  function fitView(prev, lo, hi) {
+    const pad = 0.08 * (hi - lo) || 1e-3;
+    const a = lo - pad;
+    const b = hi + pad;
+    if (prev && prev[0] <= a && prev[1] >= b && prev[1] - prev[0] <= 2 * (b - a)) return prev;
+    const step = niceStep(b - a, 6);
+    return [Math.floor(a / step) * step, Math.ceil(b / step) * step];
+  }
+
+  /** "12 samples outside the plot", and a hint when peaks are cut off at the top. */
+  function outsideNote(H) {
+    const note = `${fmtInt(H.outside)} sample${H.outside === 1 ? "" : "s"} outside the plot`;
+    return H.cut ? note + " · ↑ a peak narrower than a bar is cut off: try the log y axis or a narrower x range" : note;
+  }
+
+  const GRID_T = Float64Array.from({ length: 81 }, (_, i) => -10 + i / 4);
+
+  /**
+   * DensityPanel(ctx, box, opts): an axes with a histogram of samples (one layer, or stacked by
+   * component) and density curves evaluated on an x grid. opts: {nb (bins), stacked layers
+   * (number of component colours, 0 for none), curves [{style}], xlabel, ylabel}.
+   *   setGrid(view, mu, s): the grid: np uniform points, plus points μ_k + s_k t around every
+   *     component narrower than the grid spacing, so its peak is drawn; gx[0..m).
+   *   draw(view, xs, ks, n, stacked, curves, logY, peaks): histogram (density estimate: count /
+   *     (n w)) and curves (arrays over the grid, null hides one); returns {outside, cut}.
+   * The y range covers the histogram and the curves, except that a curve peak far above the
+   * histogram (a component narrower than a bin) is cut at 2.5 times the tallest bar; the heights
+   * of the `peaks` [{x, y}] cut off are written at the top (`cut` counts them). On a log y axis
+   * everything down to 10^-6 of the top is shown.
+   */
+  class DensityPanel {
+    constructor(ctx, box, opts) {
+      this.opts = opts;
+      this.nb = opts.nb;
+      this.ax = new Axes(ctx, box, { xlabel: opts.xlabel || "x", ylabel: opts.ylabel || "density", ylabelOffset: opts.ylabelOffset });
+      this.under = svgEl("g", null, this.ax.plot); // for shading behind the histogram
+      this.layers = [];
+      for (let k = 0; k < (opts.layers || 0); k++) {
+        this.layers.push(pathEl(this.ax.plot, { fill: TAB10[k], "fill-opacity": 0.42, stroke: TAB10[k], "stroke-opacity": 0.6, "stroke-width": 0.6 }));
+      }
+      this.all = pathEl(this.ax.plot, HIST_STYLE);
+      this.curves = opts.curves.map((st) => pathEl(this.ax.plot, st));
+      this.legend = new Legend(this.ax.overlay);
+      this.peakTexts = TAB10.slice(0, MAXK).map(() => svgEl("text", { "font-size": 11, fill: DENSITY, class: "molviz-halo" }, this.ax.overlay));
+      const K = Math.max(1, opts.layers || 0);
+      this.counts = new Float64Array(this.nb * K);
+      this.x0 = new Float64Array(this.nb);
+      this.x1 = new Float64Array(this.nb);
+      this.base = new Float64Array(this.nb);
+      this.top = new Float64Array(this.nb);
+      this.np = opts.np || 320;
+      this.gx = new Float64Array(this.np + MAXK * GRID_T.length);
+      this.m = 0;
+    }
+
+    setGrid(view, mu, s) {
+      const [lo, hi] = view;
+      const gx = this.gx;
+      let m = 0;
+      for (let i = 0; i < this.np; i++) gx[m++] = lo + ((hi - lo) * i) / (this.np - 1);
+      const dx = (hi - lo) / (this.np - 1);
+      for (let k = 0; k < mu.length; k++) {
+        if (s[k] > 2 * dx) continue;
+        for (const t of GRID_T) {
+          const x = mu[k] + s[k] * t;
+          if (x > lo && x < hi) gx[m++] = x;
+        }
+      }
+      if (m > this.np) gx.subarray(0, m).sort();
+      this.m = m;
+      return m;
+    }
+
+    draw(view, xs, ks, n, stacked, curves, logY, peaks) {
+      const [lo, hi] = view;
+      const nb = this.nb;
+      const w = (hi - lo) / nb;
+      const K = stacked ? this.layers.length : 1;
+      const counts = this.counts;
+      counts.fill(0);
+      let outside = 0;
+      for (let i = 0; i < n; i++) {
+        const b = Math.floor((xs[i] - lo) / w);
+        if (b >= 0 && b < nb) counts[(stacked ? ks[i] : 0) * nb + b] += 1;
+        else outside += 1;
+      }
+      const norm = 1 / (n * w);
+      let histMax = 0;
+      for (let b = 0; b < nb; b++) {
+        this.x0[b] = lo + b * w;
+        this.x1[b] = lo + (b + 1) * w;
+        let t = 0;
+        for (let k = 0; k < K; k++) t += counts[k * nb + b];
+        histMax = Math.max(histMax, t * norm);
+      }
+      let curveMax = 0;
+      for (const c of curves) if (c) for (let i = 0; i < this.m; i++) if (c[i] > curveMax) curveMax = c[i];
+      let y0;
+      let y1;
+      if (logY) {
+        // headroom above the data (for the legend): 1.6 decades
+        const top = Math.max(histMax, curveMax, 1e-300);
+        y1 = 40 * top;
+        y0 = 1e-6 * top;
+      } else {
+        y0 = 0;
+        y1 = 1.1 * Math.max(histMax, histMax > 0 ? Math.min(curveMax, 2.5 * histMax) : curveMax) || 1;
+      }
+      const ax = this.ax;
+      ax.set(view, [y0, y1], logY ? "log" : "linear");
+      this.base.fill(y0);
+      const m = this.layers.length;
+      for (let k = 0; k < m; k++) {
+        if (!stacked || k >= K) {
+          this.layers[k].setAttribute("d", "");
+          continue;
+        }
+        for (let b = 0; b < nb; b++) this.top[b] = this.base[b] + counts[k * nb + b] * norm;
+        this.layers[k].setAttribute("d", barsPath(this.x0, this.x1, this.base, this.top, nb, ax.sx, ax.sy));
+        this.base.set(this.top);
+      }
+      if (!stacked) for (let b = 0; b < nb; b++) this.top[b] = y0 + counts[b] * norm;
+      this.all.setAttribute("d", stacked ? "" : barsPath(this.x0, this.x1, this.base, this.top, nb, ax.sx, ax.sy));
+      const ylo = logY ? y0 / 4 : -0.05 * y1;
+      this.curves.forEach((p, j) => p.setAttribute("d", curves[j] ? linePath(this.gx, curves[j], this.m, ax.sx, ax.sy, ylo, 1.5 * y1) : ""));
+      // Peaks cut off at the top (components narrower than a bin) get their height written there.
+      let cut = 0;
+      this.peakTexts.forEach((t, j) => {
+        const pk = peaks && peaks[j];
+        const on = !!pk && pk.y > y1 && pk.x > lo && pk.x < hi;
+        show(t, on);
+        if (!on) return;
+        cut += 1;
+        setAttrs(t, { x: ax.sx.at(pk.x) + 4, y: ax.box.y + 12 });
+        setText(t, "↑ " + fmtSig(pk.y, 3));
+      });
+      return { outside: outside, cut: cut };
+    }
+
+    /** Place the legend in the upper corner away from the curve `ys` (on the grid). */
+    setLegend(rows, ys) {
+      const at = this.ax.legendSide(this.gx, ys, this.m);
+      this.legend.set(rows, at.x, this.ax.box.y + 8, at.anchor);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Explorer: mixture (K, α/μ/s per component, n, seed).
+  // Explorer: logistic (μ, log s, n, seed; Gaussian of equal sd, log y axis, x range).
   // ---------------------------------------------------------------------------------------------
 
-  function mixtureExplorer(ctx, p) {
-    var S = SPECS.mixture;
-    var XLO = -6;
-    var XHI = 6;
-    var NB = 120;
-    var K = pick(p, "K", p.logits ? p.logits.length : S.defaults.K);
-    var vals = initialComponents(p, S.defaults, K, ["logits", "mu", "s"]);
-    var stacked = !!pick(p, "stacked", true);
-    var showComponents = !!pick(p, "components", true);
-    ctx.select("K", "number of components K", kOptions(1, SPECS.common.maxK), K, function (v) {
-      rows.build(parseInt(v, 10));
-    });
-    ctx.button("stack histogram by component", "colour the histogram by the chosen component", function (b) {
-      stacked = b.getAttribute("aria-pressed") === "true";
-    }, stacked);
-    ctx.button("show \u03c0\u2096 p\u2096(x)", "draw each weighted component density", function (b) {
-      showComponents = b.getAttribute("aria-pressed") === "true";
-    }, showComponents);
-    var common = commonSliders(ctx, ctx.controls, p);
-    var rows = new ComponentRows(
-      ctx,
-      [
-        { key: "logits", label: "\u03b1", title: "logit \u03b1 (weight \u03c0 = softmax(\u03b1))", spec: S.logit },
-        { key: "mu", label: "\u03bc", title: "mean \u03bc", spec: S.mu },
-        { key: "s", label: "s", title: "scale s", spec: S.s },
+  function logisticExplorer(ctx, p) {
+    const S = SPECS.logistic;
+    const gauss = ctx.toggle("Gaussian of equal sd", "overlay a normal density with the same standard deviation sd = sπ/√3", p.gaussian);
+    const logY = ctx.toggle("log y axis", "log-scale density axis, to compare the tails (straight lines for the logistic)", p.logy);
+    const xr = xRangeSelect(ctx, p.x_range);
+    const { mu, logS } = locationScale(ctx, S, p);
+    const common = commonSliders(ctx, p);
+
+    ctx.makeSvg(720, 360, "Logistic density with a histogram of samples");
+    const panel = new DensityPanel(ctx, { x: 62, y: 18, w: 640, h: 290 }, {
+      nb: 100,
+      curves: [
+        { stroke: GAUSSIAN, "stroke-width": 1.8, "stroke-dasharray": "6 4" },
+        { stroke: TAB10[0], "stroke-width": 2.2 },
       ],
-      vals,
-      K
-    );
+    });
+    const bounds = pathEl(panel.ax.plot, { stroke: CLIP, "stroke-width": 1.2, "stroke-dasharray": "5 3" });
+    const bank = ctx.bank();
+    let view = null;
+    const [gy, gy2] = [0, 1].map(() => new Float64Array(panel.gx.length));
 
-    ctx.makeSvg(720, 380, "Mixture density with a histogram of samples coloured by component");
-    var ax = new Axes(ctx, { x: 62, y: 18, w: 640, h: 310 }, { xlabel: "x", ylabel: "density" });
-    var histPaths = [];
-    for (var k = 0; k < SPECS.common.maxK; k++) {
-      histPaths.push(svgEl("path", { fill: TAB10[k], "fill-opacity": 0.42, stroke: TAB10[k], "stroke-opacity": 0.6, "stroke-width": 0.6 }, ax.plot));
-    }
-    var histAll = svgEl("path", { fill: SAMPLE, "fill-opacity": 0.8, stroke: "#6baed6", "stroke-width": 0.5 }, ax.plot);
-    var compLines = [];
-    for (var c = 0; c < SPECS.common.maxK; c++) {
-      compLines.push(svgEl("path", { fill: "none", stroke: TAB10[c], "stroke-width": 1.6, "stroke-dasharray": "5 3" }, ax.plot));
-    }
-    var mixLine = svgEl("path", { fill: "none", stroke: DENSITY, "stroke-width": 2.2 }, ax.plot);
-    var legend = svgEl("g", null, ax.overlay);
-    var NP = 601;
-    var gx = new Float64Array(NP);
-    for (var i = 0; i < NP; i++) gx[i] = XLO + ((XHI - XLO) * i) / (NP - 1);
-    var gy = new Float64Array(NP);
-    var gyk = [];
-    for (var q = 0; q < SPECS.common.maxK; q++) gyk.push(new Float64Array(NP));
-    var x0s = new Float64Array(NB);
-    var x1s = new Float64Array(NB);
-    var base = new Float64Array(NB);
-    var top = new Float64Array(NB);
-    var xs = new Float64Array(0);
-    var ks = new Int32Array(0);
-
-    ctx.redrawFn = function () {
-      var KK = rows.K;
-      var logits = rows.array("logits");
-      var mu = rows.array("mu");
-      var s = rows.array("s");
-      var pi = new Float64Array(softmax(logits));
-      var M = { pi: pi, mu: mu, s: s, logpi: logOf(pi) };
-      var n = common.n.get();
-      if (xs.length < n) {
-        xs = new Float64Array(n);
-        ks = new Int32Array(n);
+    ctx.redrawFn = () => {
+      const m = mu.get();
+      const sc = Math.exp(logS.get());
+      const n = common.n.get();
+      const sd = (sc * Math.PI) / Math.sqrt(3);
+      bank.ensure(common.seed.get(), 0, n, EPS, true);
+      bank.sample(null, [m], [sc], n);
+      view = xr.view(view, m - 6.9 * sc, m + 6.9 * sc);
+      const np = panel.setGrid(view, [m], [sc]);
+      for (let j = 0; j < np; j++) {
+        const x = panel.gx[j];
+        gy[j] = Math.exp(lgLogpdf(x, m, sc));
+        gy2[j] = Math.exp(-0.5 * ((x - m) / sd) ** 2) / (sd * Math.sqrt(2 * Math.PI));
       }
-      sampleMixtureInto(makeRng(common.seed.get()), logits, mu, s, n, EPS, xs, ks);
-      var H = densityHistogram(xs, n, XLO, XHI, NB, ks, KK);
-      var buf = new Float64Array(KK);
-      var ymax = 0;
-      for (var j = 0; j < NP; j++) {
-        gy[j] = Math.exp(mxLogpdf(gx[j], M, buf));
-        if (gy[j] > ymax) ymax = gy[j];
-        for (var kk = 0; kk < KK; kk++) gyk[kk][j] = pi[kk] * Math.exp(lgLogpdf(gx[j], mu[kk], s[kk]));
-      }
-      var norm = 1 / (n * H.w);
-      for (var b = 0; b < NB; b++) {
-        x0s[b] = XLO + b * H.w;
-        x1s[b] = x0s[b] + H.w;
-        var tot = 0;
-        for (var k2 = 0; k2 < KK; k2++) tot += H.counts[k2 * NB + b];
-        if (tot * norm > ymax) ymax = tot * norm;
-      }
-      ymax *= 1.1;
-      ax.set([XLO, XHI], [0, ymax]);
-      base.fill(0);
-      for (var k3 = 0; k3 < SPECS.common.maxK; k3++) {
-        if (k3 >= KK || !stacked) {
-          histPaths[k3].setAttribute("d", "");
-          continue;
-        }
-        for (var b2 = 0; b2 < NB; b2++) top[b2] = base[b2] + H.counts[k3 * NB + b2] * norm;
-        histPaths[k3].setAttribute("d", barsPath(x0s, x1s, base, top, ax.sx, ax.sy));
-        base.set(top);
-      }
-      if (!stacked) {
-        for (var b3 = 0; b3 < NB; b3++) {
-          var t = 0;
-          for (var k4 = 0; k4 < KK; k4++) t += H.counts[k4 * NB + b3];
-          top[b3] = t * norm;
-        }
-        histAll.setAttribute("d", barsPath(x0s, x1s, base, top, ax.sx, ax.sy));
-      } else {
-        histAll.setAttribute("d", "");
-      }
-      for (var k5 = 0; k5 < SPECS.common.maxK; k5++) {
-        compLines[k5].setAttribute("d", showComponents && k5 < KK ? linePath(gx, gyk[k5], ax.sx, ax.sy) : "");
-      }
-      mixLine.setAttribute("d", linePath(gx, gy, ax.sx, ax.sy));
-      var legendRows = [{ type: "line", color: DENSITY, text: "mixture density p(x)" }];
-      for (var k6 = 0; k6 < KK; k6++) {
-        legendRows.push({
-          type: stacked ? "box" : "line",
-          color: TAB10[k6],
-          dash: stacked ? null : "5 3",
-          text: "k=" + (k6 + 1) + ": \u03c0=" + fmt(pi[k6], 3) + ", \u03bc=" + fmt(mu[k6], 2) + ", s=" + fmt(s[k6], 2),
-        });
-      }
-      if (!stacked) legendRows.push({ type: "box", color: SAMPLE, opacity: 0.8, text: "histogram of " + fmtInt(n) + " samples" });
-      var at = legendAt(ax, gx, gy);
-      drawLegend(legend, at.x, ax.box.y + 8, legendRows, at.anchor);
-      var counts = new Array(KK).fill(0);
-      for (var i2 = 0; i2 < n; i2++) counts[ks[i2]] += 1;
+      const H = panel.draw(view, bank.xs, null, n, false, [gauss.on ? gy2 : null, gy], logY.on, [{ x: m, y: 1 / (4 * sc) }]);
+      const tb = sc * truncationBound(EPS);
+      const bd = vlinesPath(panel.ax, [m - tb, m + tb]);
+      bounds.setAttribute("d", bd);
+      const rows = [
+        { type: "line", color: TAB10[0], text: `pdf p(x; μ = ${fmt(m, 2)}, s = ${fmtSig(sc, 3)})` },
+        { type: "box", color: SAMPLE, opacity: 0.8, text: `histogram of ${fmtInt(n)} samples` },
+      ];
+      if (gauss.on) rows.push({ type: "line", color: GAUSSIAN, dash: "6 4", text: `Gaussian of equal sd = ${fmtSig(sd, 3)}` });
+      if (bd) rows.push({ type: "line", color: CLIP, width: 1.2, dash: "5 3", text: "clip bound μ ± 11.51 s" });
+      panel.setLegend(rows, gy);
       return (
-        fmtInt(n) + " samples; chosen per component: " +
-        counts.map(function (cnt, kk) { return "k=" + (kk + 1) + " " + fmt(cnt / n, 3); }).join(", ") +
-        " \u00b7 " + fmtInt(H.outside) + " outside the plot"
+        `sd = sπ/√3 = ${fmtSig(sd, 3)} · samples lie within μ ± 11.51 s = μ ± ${fmtSig(tb, 3)} ` +
+        `(clip at u ∈ [1e\u22125, 1\u22121e\u22125]) · ${outsideNote(H)}`
       );
     };
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Explorer: gumbel (logits, number of draws, seed; step / play / reset).
+  // Explorer: mixture (K; α, μ, log s per component; n, seed; stacked, components, log y, x range).
+  // ---------------------------------------------------------------------------------------------
+
+  function mixtureExplorer(ctx, p) {
+    const S = SPECS.mixture;
+    const vals = initialComponents(p, S.defaults, ["logits", "mu", "log_s"]);
+    const K0 = pick(p, "K", p.logits ? p.logits.length : S.defaults.K);
+    kSelect(ctx, 1, K0, (K) => {
+      rows.build(K);
+      xr.setK(K);
+    });
+    const stacked = ctx.toggle("stack histogram by component", "colour the histogram by the chosen component", pick(p, "stacked", true));
+    const showComponents = ctx.toggle("show πₖ pₖ(x)", "draw each weighted component density", pick(p, "components", true));
+    const logY = ctx.toggle("log y axis", "log-scale density axis: narrow and wide components, and the tails, at once", p.logy);
+    const xr = xRangeSelect(ctx, p.x_range);
+    xr.setK(K0);
+    const common = commonSliders(ctx, p);
+    const rows = new ComponentRows(ctx, [
+      { key: "logits", label: "α", title: "logit α (weight π = softmax(α))", spec: S.logit },
+      { key: "mu", label: "μ", title: "mean μ", spec: S.mu, digits: 2 },
+      { key: "log_s", label: "log s", title: "log scale log s", spec: S.log_s, logScale: true },
+    ], vals, K0);
+
+    ctx.makeSvg(720, 380, "Mixture density with a histogram of samples coloured by component");
+    const curveStyles = TAB10.slice(0, MAXK).map((c) => ({ stroke: c, "stroke-width": 1.6, "stroke-dasharray": "5 3" }));
+    const panel = new DensityPanel(ctx, { x: 62, y: 18, w: 640, h: 310 }, {
+      nb: 120,
+      layers: MAXK,
+      curves: curveStyles.concat([{ stroke: DENSITY, "stroke-width": 2.2 }]),
+    });
+    const bank = ctx.bank();
+    const size = panel.gx.length;
+    const gy = new Float64Array(size);
+    const gyk = TAB10.slice(0, MAXK).map(() => new Float64Array(size));
+    const buf = new Float64Array(MAXK);
+    let view = null;
+
+    ctx.redrawFn = () => {
+      const K = rows.K;
+      const logits = rows.array("logits");
+      const M = mixtureOf(logits, rows.array("mu"), rows.array("log_s"));
+      const n = common.n.get();
+      bank.ensure(common.seed.get(), K, n, EPS, true);
+      bank.sample(logits, M.mu, M.s, n);
+      view = xr.view(view, mxQuantile(1e-3, M, buf), mxQuantile(1 - 1e-3, M, buf), M.mu, M.s);
+      const np = panel.setGrid(view, M.mu, M.s);
+      for (let j = 0; j < np; j++) {
+        const x = panel.gx[j];
+        gy[j] = Math.exp(mxLogpdf(x, M, buf));
+        for (let k = 0; k < K; k++) gyk[k][j] = Math.exp(M.logpi[k] + lgLogpdf(x, M.mu[k], M.s[k]));
+      }
+      const curves = gyk.map((c, k) => (showComponents.on && k < K ? c : null)).concat([gy]);
+      const peaks = Array.from(M.mu, (x) => ({ x: x, y: Math.exp(mxLogpdf(x, M, buf)) }));
+      const H = panel.draw(view, bank.xs, bank.ks, n, stacked.on, curves, logY.on, peaks);
+      const legendRows = [{ type: "line", color: DENSITY, text: "mixture density p(x)" }];
+      const chosen = new Float64Array(K);
+      for (let i = 0; i < n; i++) chosen[bank.ks[i]] += 1;
+      for (let k = 0; k < K; k++) {
+        legendRows.push({
+          type: stacked.on ? "box" : "line",
+          color: TAB10[k],
+          dash: stacked.on ? null : "5 3",
+          text: `k=${k}: π=${fmt(M.pi[k], 3)}, μ=${fmt(M.mu[k], 2)}, s=${fmtSig(M.s[k], 3)}`,
+        });
+      }
+      if (!stacked.on) legendRows.push({ type: "box", color: SAMPLE, opacity: 0.8, text: `histogram of ${fmtInt(n)} samples` });
+      panel.setLegend(legendRows, gy);
+      return (
+        `${fmtInt(n)} samples; chosen per component: ` +
+        Array.from(chosen, (c, k) => `k=${k} ${fmt(c / n, 3)}`).join(", ") +
+        ` · ${outsideNote(H)}`
+      );
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Explorer: gumbel (K, logits, number of draws N, seed; +1 draw / play / reset).
   // ---------------------------------------------------------------------------------------------
 
   function gumbelExplorer(ctx, p) {
-    var S = SPECS.gumbel;
-    var K = pick(p, "K", p.logits ? p.logits.length : S.defaults.K);
-    var vals = initialComponents(p, S.defaults, K, ["logits"]);
-    ctx.select("K", "number of components K", kOptions(2, SPECS.common.maxK), K, function (v) {
-      rows.build(parseInt(v, 10));
-    });
-    var timer = null;
-    ctx.button("+1 draw", "draw one more sample", function () {
-      common.n.set(Math.min(common.n.get() + 1, +common.n.input.max));
-    });
-    var playBtn = ctx.button("\u25b6 play", "accumulate draws over time", function (b) {
-      if (timer !== null) {
-        stop();
-        return;
-      }
-      if (common.n.get() >= +common.n.input.max) common.n.set(1);
-      b.textContent = "\u275a\u275a pause";
-      timer = setInterval(function () {
+    const S = SPECS.gumbel;
+    const vals = initialComponents(p, S.defaults, ["logits"]);
+    const K0 = pick(p, "K", p.logits ? p.logits.length : S.defaults.K);
+    kSelect(ctx, 2, K0, (K) => rows.build(K));
+    let timer = null;
+    const nMax = () => +common.n.input.max;
+    ctx.button("+1 draw", "draw one more sample", () => common.n.set(Math.min(common.n.get() + 1, nMax())));
+    const playBtn = ctx.button("▶ play", "accumulate draws over time", (b) => {
+      if (timer !== null) return stop();
+      if (common.n.get() >= nMax()) common.n.set(1);
+      b.textContent = "❚❚ pause";
+      timer = setInterval(() => {
         if (!ctx.root.isConnected) return stop();
-        var cur = common.n.get();
-        var next = Math.min(+common.n.input.max, cur + Math.max(1, Math.round(cur * 0.06)));
+        const cur = common.n.get();
+        const next = Math.min(nMax(), cur + Math.max(1, Math.round(cur * 0.06)));
         common.n.set(next);
         ctx.redraw();
-        if (next >= +common.n.input.max) stop();
+        if (next >= nMax()) stop();
       }, 40);
     });
     function stop() {
       if (timer !== null) clearInterval(timer);
       timer = null;
-      playBtn.textContent = "\u25b6 play";
+      playBtn.textContent = "▶ play";
     }
-    ctx.button("reset", "back to one draw", function () {
+    ctx.button("reset", "back to one draw", () => {
       stop();
       common.n.set(1);
     });
-    var common = commonSliders(ctx, ctx.controls, p, {
-      n: S.n,
-      nLabel: "draws N",
-      nTitle: "number of draws N",
-    });
-    var rows = new ComponentRows(
-      ctx,
-      [{ key: "logits", label: "\u03b1", title: "logit \u03b1", spec: S.logit }],
-      vals,
-      K
-    );
+    const common = commonSliders(ctx, p, S.n, "draws N", "number of draws N");
+    const rows = new ComponentRows(ctx, [{ key: "logits", label: "α", title: "logit α", spec: S.logit }], vals, K0);
 
     ctx.makeSvg(720, 500, "Gumbel-max: one draw, component frequencies against softmax, and their convergence");
-    var axA = new Axes(ctx, { x: 58, y: 26, w: 270, h: 200 }, { xcat: true, ylabel: "\u03b1\u2096 + g\u2096", ylabelOffset: 38, title: "draw" });
-    var axB = new Axes(ctx, { x: 420, y: 26, w: 282, h: 200 }, { xcat: true, ylabel: "probability", ylabelOffset: 42, title: "frequencies" });
-    var axC = new Axes(ctx, { x: 58, y: 282, w: 628, h: 170 }, {
-      xlog: true, xlabel: "number of draws (log scale)", ylabel: "running frequency", ylabelOffset: 42,
-      title: "running frequency of each component (solid) against softmax \u03c0\u2096 (dashed)",
+    const axA = new Axes(ctx, { x: 58, y: 26, w: 270, h: 200 }, { noXTicks: true, ylabel: "αₖ + gₖ", ylabelOffset: 38, title: "" });
+    const axB = new Axes(ctx, { x: 420, y: 26, w: 282, h: 200 }, { noXTicks: true, ylabel: "probability", ylabelOffset: 42, title: "" });
+    const axC = new Axes(ctx, { x: 58, y: 282, w: 628, h: 170 }, {
+      xkind: "log", xlabel: "number of draws (log scale)", ylabel: "running frequency", ylabelOffset: 42,
+      title: "running frequency of each component (solid) against softmax πₖ (dashed)",
     });
-    var gA = svgEl("g", null, axA.plot);
-    var oA = svgEl("g", null, axA.overlay);
-    var gB = svgEl("g", null, axB.plot);
-    var oB = svgEl("g", null, axB.overlay);
-    var gC = svgEl("g", null, axC.plot);
-    var legendB = svgEl("g", null, axB.overlay);
-    var eps = EPS;
-    var gb = gumbelBounds(eps);
+    // One group of nodes per component, made once; redraws move them (and hide those k >= K).
+    const comps = TAB10.slice(0, MAXK).map((c, k) => ({
+      alpha: svgEl("rect", { fill: c, "fill-opacity": 0.85 }, axA.plot),
+      noise: svgEl("rect", { fill: c, "fill-opacity": 0.25, stroke: c, "stroke-dasharray": "3 2" }, axA.plot),
+      total: svgEl("line", { stroke: DENSITY }, axA.plot),
+      labelA: svgEl("text", { "text-anchor": "middle", "font-size": 12, y: axA.box.y + axA.box.h + 16 }, axA.overlay, "k=" + k),
+      freq: svgEl("rect", { fill: c, "fill-opacity": 0.75 }, axB.plot),
+      soft: svgEl("line", { stroke: DENSITY, "stroke-width": 2.5 }, axB.plot),
+      labelB: svgEl("text", { "text-anchor": "middle", "font-size": 12, y: axB.box.y + axB.box.h + 16 }, axB.overlay, "k=" + k),
+      target: svgEl("line", { stroke: c, "stroke-width": 1.3, "stroke-dasharray": "6 4" }, axC.plot),
+      trace: pathEl(axC.plot, { stroke: c, "stroke-width": 1.8 }),
+    }));
+    const zero = svgEl("line", { stroke: MUTED }, axA.plot);
+    const argmaxText = svgEl("text", { "text-anchor": "middle", "font-size": 12, "font-weight": 600, class: "molviz-halo" }, axA.overlay, "argmax");
+    const gb = gumbelBounds(EPS);
+    svgEl("text", { x: axA.box.x + 4, y: axA.box.y + axA.box.h - 6, "font-size": 11, fill: MUTED }, axA.overlay,
+      `g ∈ [${fmt(gb[0], 2)}, ${fmt(gb[1], 2)}] under the clip`);
+    new Legend(axB.overlay).set([
+      { type: "box", color: MUTED, opacity: 0.6, text: "empirical frequency" },
+      { type: "line", color: DENSITY, width: 2.5, text: "softmax πₖ" },
+    ], axB.box.x + axB.box.w - 6, axB.box.y + 6, "end");
+    const bank = ctx.bank();
+    const NCP = 240;
+    const cps = new Float64Array(NCP);
+    const traces = TAB10.slice(0, MAXK).map(() => new Float64Array(NCP));
+    const counts = new Float64Array(MAXK);
 
-    ctx.redrawFn = function () {
-      var KK = rows.K;
-      var logits = rows.array("logits");
-      var N = Math.max(1, Math.round(common.n.get()));
-      var pi = softmax(logits);
-      var rng = makeRng(common.seed.get());
-      var counts = new Float64Array(KK);
-      var width = 1 - 2 * eps;
-      // Log-spaced checkpoints for the running frequencies.
-      var NCP = 240;
-      var cps = [];
-      for (var c = 0; c < NCP; c++) {
-        var t = Math.round(Math.exp((Math.log(N) * c) / (NCP - 1)));
-        if (!cps.length || t > cps[cps.length - 1]) cps.push(t);
+    ctx.redrawFn = () => {
+      const K = rows.K;
+      const logits = rows.array("logits");
+      const N = Math.max(1, Math.round(common.n.get()));
+      const pi = softmax(logits);
+      bank.ensure(common.seed.get(), K, N, EPS, false);
+      chooseComponents(logits, K, bank.g, N, bank.ks);
+      // Running frequencies at log-spaced checkpoints t_c (distinct integers up to N).
+      let m = 0;
+      for (let c = 0; c < NCP; c++) {
+        const t = Math.round(Math.exp((Math.log(N) * c) / (NCP - 1)));
+        if (!m || t > cps[m - 1]) cps[m++] = t;
       }
-      var traces = [];
-      for (var k = 0; k < KK; k++) traces.push(new Float64Array(cps.length));
-      var lastG = new Float64Array(KK);
-      var lastK = 0;
-      var ci = 0;
-      var noise = new Float64Array(KK);
-      for (var i = 0; i < N; i++) {
-        var best = -Infinity;
-        var kb = 0;
-        for (var j = 0; j < KK; j++) {
-          var g = -Math.log(-Math.log(eps + width * rng.nextDouble()));
-          noise[j] = g;
-          if (logits[j] + g > best) {
-            best = logits[j] + g;
-            kb = j;
-          }
-        }
-        counts[kb] += 1;
-        if (i === N - 1) {
-          lastG.set(noise);
-          lastK = kb;
-        }
-        while (ci < cps.length && cps[ci] === i + 1) {
-          for (var k2 = 0; k2 < KK; k2++) traces[k2][ci] = counts[k2] / (i + 1);
-          ci += 1;
+      counts.fill(0);
+      for (let i = 0, c = 0; i < N; i++) {
+        counts[bank.ks[i]] += 1;
+        if (i + 1 === cps[c]) {
+          for (let k = 0; k < K; k++) traces[k][c] = counts[k] / (i + 1);
+          c += 1;
         }
       }
-      // Panel A: the last draw, α_k (solid) + g_k (light), argmax marked.
-      axA.set([0.4, KK + 0.6], [-8, 14]);
-      axA.setTitle("draw #" + fmtInt(N) + ": \u03b1\u2096 (solid) + noise g\u2096 (light)");
-      var sx = axA.sx;
-      var sy = axA.sy;
-      var a = [];
-      var bw = Math.min(0.6, 2.4 / KK);
-      for (var k3 = 0; k3 < KK; k3++) {
-        var xa = sx(k3 + 1 - bw / 2).toFixed(1);
-        var wpx = (sx(k3 + 1 + bw / 2) - sx(k3 + 1 - bw / 2)).toFixed(1);
-        var y0 = sy(0);
-        var y1 = sy(logits[k3]);
-        var y2 = sy(logits[k3] + lastG[k3]);
-        a.push('<rect x="' + xa + '" y="' + Math.min(y0, y1).toFixed(1) + '" width="' + wpx + '" height="' +
-          Math.abs(y1 - y0).toFixed(1) + '" fill="' + TAB10[k3] + '" fill-opacity="0.85"/>');
-        a.push('<rect x="' + xa + '" y="' + Math.min(y1, y2).toFixed(1) + '" width="' + wpx + '" height="' +
-          Math.abs(y2 - y1).toFixed(1) + '" fill="' + TAB10[k3] + '" fill-opacity="0.25" stroke="' + TAB10[k3] +
-          '" stroke-dasharray="3 2"/>');
-        a.push('<line x1="' + xa + '" x2="' + (+xa + +wpx).toFixed(1) + '" y1="' + y2.toFixed(1) + '" y2="' + y2.toFixed(1) +
-          '" stroke="' + DENSITY + '" stroke-width="' + (k3 === lastK ? 3 : 1.2) + '"/>');
-      }
-      a.push('<line x1="' + axA.box.x + '" x2="' + (axA.box.x + axA.box.w) + '" y1="' + sy(0).toFixed(1) + '" y2="' +
-        sy(0).toFixed(1) + '" stroke="#57606a"/>');
-      gA.innerHTML = a.join("");
-      var o = [];
-      for (var k4 = 0; k4 < KK; k4++) {
-        var cx = sx(k4 + 1).toFixed(1);
-        o.push('<text x="' + cx + '" y="' + (axA.box.y + axA.box.h + 16) + '" text-anchor="middle" font-size="12">k=' + (k4 + 1) + "</text>");
-      }
-      var yTop = sy(logits[lastK] + lastG[lastK]);
-      o.push('<text x="' + sx(lastK + 1).toFixed(1) + '" y="' + Math.max(axA.box.y + 12, yTop - 6).toFixed(1) +
-        '" text-anchor="middle" font-size="12" font-weight="600" class="molviz-halo">argmax</text>');
-      o.push('<text x="' + (axA.box.x + 4) + '" y="' + (axA.box.y + axA.box.h - 6) + '" font-size="11" fill="#57606a">g \u2208 [' +
-        fmt(gb[0], 2) + ", " + fmt(gb[1], 2) + "] under the clip</text>");
-      oA.innerHTML = o.join("");
-      // Panel B: empirical frequency (bars) vs softmax (black ticks).
-      var ymax = 0;
-      for (var k5 = 0; k5 < KK; k5++) ymax = Math.max(ymax, pi[k5], counts[k5] / N);
-      ymax = Math.min(1, ymax * 1.25 + 0.02);
-      axB.set([0.4, KK + 0.6], [0, ymax]);
-      axB.setTitle("frequencies after " + fmtInt(N) + " draws");
-      var b = [];
-      var ob = [];
-      for (var k6 = 0; k6 < KK; k6++) {
-        var xb0 = axB.sx(k6 + 1 - bw / 2);
-        var xb1 = axB.sx(k6 + 1 + bw / 2);
-        var f = counts[k6] / N;
-        b.push('<rect x="' + xb0.toFixed(1) + '" y="' + axB.sy(f).toFixed(1) + '" width="' + (xb1 - xb0).toFixed(1) +
-          '" height="' + (axB.sy(0) - axB.sy(f)).toFixed(1) + '" fill="' + TAB10[k6] + '" fill-opacity="0.75"/>');
-        b.push('<line x1="' + (xb0 - 4).toFixed(1) + '" x2="' + (xb1 + 4).toFixed(1) + '" y1="' + axB.sy(pi[k6]).toFixed(1) +
-          '" y2="' + axB.sy(pi[k6]).toFixed(1) + '" stroke="' + DENSITY + '" stroke-width="2.5"/>');
-        ob.push('<text x="' + axB.sx(k6 + 1).toFixed(1) + '" y="' + (axB.box.y + axB.box.h + 16) +
-          '" text-anchor="middle" font-size="12">k=' + (k6 + 1) + "</text>");
-      }
-      gB.innerHTML = b.join("");
-      oB.innerHTML = ob.join("");
-      drawLegend(legendB, axB.box.x + axB.box.w - 6, axB.box.y + 6, [
-        { type: "box", color: "#57606a", opacity: 0.6, text: "empirical frequency" },
-        { type: "line", color: DENSITY, width: 2.5, text: "softmax \u03c0\u2096" },
-      ], "end");
-      // Panel C: running frequencies.
-      var cmax = 0;
-      for (var k7 = 0; k7 < KK; k7++) cmax = Math.max(cmax, pi[k7]);
+      const last = bank.ks[N - 1];
+      const g = (k) => bank.g[(N - 1) * K + k];
+      // Panel A: the last draw, α_k (solid) and α_k + g_k (light), the argmax marked.
+      axA.set([0.4, K + 0.6], [-8, 14]);
+      axA.setTitle(`draw #${fmtInt(N)}: αₖ (solid) + noise gₖ (light)`);
+      let ymax = 0;
+      for (let k = 0; k < K; k++) ymax = Math.max(ymax, pi[k], counts[k] / N);
+      axB.set([0.4, K + 0.6], [0, Math.min(1, ymax * 1.25 + 0.02)]);
+      axB.setTitle(`frequencies after ${fmtInt(N)} draws`);
       axC.set([1, Math.max(10, N)], [0, 1]);
-      var cpx = new Float64Array(cps);
-      var c1 = [];
-      for (var k8 = 0; k8 < KK; k8++) {
-        var py = axC.sy(pi[k8]).toFixed(1);
-        c1.push('<line x1="' + axC.box.x + '" x2="' + (axC.box.x + axC.box.w) + '" y1="' + py + '" y2="' + py +
-          '" stroke="' + TAB10[k8] + '" stroke-width="1.3" stroke-dasharray="6 4"/>');
-        c1.push('<path fill="none" stroke="' + TAB10[k8] + '" stroke-width="1.8" d="' +
-          linePath(cpx, traces[k8], axC.sx, axC.sy) + '"/>');
-      }
-      gC.innerHTML = c1.join("");
-      var maxDev = 0;
-      var se = 0;
-      for (var k9 = 0; k9 < KK; k9++) {
-        var dev = Math.abs(counts[k9] / N - pi[k9]);
+      const bw = Math.min(0.6, 2.4 / K);
+      const y0 = axA.sy.at(0);
+      comps.forEach((e, k) => {
+        const on = k < K;
+        for (const key in e) show(e[key], on);
+        if (!on) return;
+        const xa = axA.sx.at(k + 1 - bw / 2);
+        const wa = axA.sx.at(k + 1 + bw / 2) - xa;
+        const y1 = axA.sy.at(logits[k]);
+        const y2 = axA.sy.at(logits[k] + g(k));
+        setAttrs(e.alpha, { x: xa, width: wa, y: Math.min(y0, y1), height: Math.abs(y1 - y0) });
+        setAttrs(e.noise, { x: xa, width: wa, y: Math.min(y1, y2), height: Math.abs(y2 - y1) });
+        setAttrs(e.total, { x1: xa, x2: xa + wa, y1: y2, y2: y2, "stroke-width": k === last ? 3 : 1.2 });
+        e.labelA.setAttribute("x", axA.sx.at(k + 1));
+        const xb = axB.sx.at(k + 1 - bw / 2);
+        const wb = axB.sx.at(k + 1 + bw / 2) - xb;
+        const f = counts[k] / N;
+        setAttrs(e.freq, { x: xb, width: wb, y: axB.sy.at(f), height: axB.sy.at(0) - axB.sy.at(f) });
+        setAttrs(e.soft, { x1: xb - 4, x2: xb + wb + 4, y1: axB.sy.at(pi[k]), y2: axB.sy.at(pi[k]) });
+        e.labelB.setAttribute("x", axB.sx.at(k + 1));
+        const py = axC.sy.at(pi[k]);
+        setAttrs(e.target, { x1: axC.box.x, x2: axC.box.x + axC.box.w, y1: py, y2: py });
+        e.trace.setAttribute("d", linePath(cps, traces[k], m, axC.sx, axC.sy, 0, 1));
+      });
+      setAttrs(zero, { x1: axA.box.x, x2: axA.box.x + axA.box.w, y1: y0, y2: y0 });
+      setAttrs(argmaxText, { x: axA.sx.at(last + 1), y: Math.max(axA.box.y + 12, axA.sy.at(logits[last] + g(last)) - 6) });
+      let maxDev = 0;
+      let se = 0;
+      for (let k = 0; k < K; k++) {
+        const dev = Math.abs(counts[k] / N - pi[k]);
         if (dev > maxDev) {
           maxDev = dev;
-          se = Math.sqrt((pi[k9] * (1 - pi[k9])) / N);
+          se = Math.sqrt((pi[k] * (1 - pi[k])) / N);
         }
       }
       return (
-        "softmax \u03c0 = (" + pi.map(function (v) { return fmt(v, 3); }).join(", ") + ") \u00b7 max |frequency \u2212 \u03c0| = " +
-        fmt(maxDev, 4) + (se > 0 ? " (" + fmt(maxDev / se, 1) + " standard errors)" : "")
+        `softmax π = (${pi.map((v) => fmt(v, 3)).join(", ")}) · max |frequency \u2212 π| = ${fmt(maxDev, 4)}` +
+        (se > 0 ? ` (${fmt(maxDev / se, 1)} standard errors)` : "")
       );
     };
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Explorer: inversion (μ, s, highlighted u, ε, n, seed).
+  // Explorer: inversion (μ, log s, highlighted u, ε, n, seed; logit scale for u).
   // ---------------------------------------------------------------------------------------------
 
   function inversionExplorer(ctx, p) {
-    var S = SPECS.inversion;
-    var ULO = 1e-7; // u range of the logit axis
-    var logitMode = !!pick(p, "logit_scale", false);
-    var mu = ctx.slider(ctx.controls, {
-      name: "mu", label: "\u03bc", title: "location \u03bc", min: S.mu.min, max: S.mu.max, step: S.mu.step,
-      value: pick(p, "mu", S.mu.value),
-    });
-    var s = ctx.slider(ctx.controls, {
-      name: "s", label: "s", title: "scale s", min: S.s.min, max: S.s.max, step: S.s.step, value: pick(p, "s", S.s.value),
-    });
-    var u = ctx.slider(ctx.controls, {
-      name: "u", label: "u", title: "highlighted uniform value u", min: S.u.min, max: S.u.max, step: S.u.step,
-      value: pick(p, "u", S.u.value),
-    });
-    var leps = ctx.slider(ctx.controls, {
-      name: "log10_eps", label: "log\u2081\u2080 \u03b5", title: "log10 of the clip \u03b5 (u ~ U(\u03b5, 1 \u2212 \u03b5))",
-      min: S.log10_eps.min, max: S.log10_eps.max, step: S.log10_eps.step,
+    const S = SPECS.inversion;
+    const ULO = 1e-7; // u range of the logit axis
+    const logitAxis = ctx.toggle("logit scale for u", "show u on a logit axis, where the clip bands u < ε and u > 1 \u2212 ε are visible", p.logit_scale);
+    const { mu, logS } = locationScale(ctx, S, p);
+    const u = ctx.slider(ctx.controls, { ...S.u, name: "u", label: "u", title: "highlighted uniform value u", value: pick(p, "u", S.u.value) });
+    const leps = ctx.slider(ctx.controls, {
+      ...S.log10_eps, name: "log10_eps", label: "log₁₀ ε", title: "log10 of the clip ε (u ~ U(ε, 1 \u2212 ε))",
       value: p.eps !== undefined && p.eps !== null ? Math.log10(p.eps) : S.log10_eps.value,
-      format: function (v) {
-        return fmt(v, 1);
-      },
     });
-    var common = commonSliders(ctx, ctx.controls, p);
-    ctx.button("logit scale for u", "show u on a logit axis, where the clip bands u < \u03b5 and u > 1 \u2212 \u03b5 are visible", function (b) {
-      logitMode = b.getAttribute("aria-pressed") === "true";
-    }, logitMode);
+    const common = commonSliders(ctx, p);
 
     ctx.makeSvg(720, 560, "Inversion sampling: uniform u mapped through the logistic CDF to x");
-    var axU = new Axes(ctx, { x: 56, y: 24, w: 90, h: 290 }, { xlabel: "density of u", ylabel: "u", ylabelOffset: 44, xticks: 2 });
-    var axF = new Axes(ctx, { x: 196, y: 24, w: 506, h: 290 }, { title: "CDF u = F(x) = expit((x \u2212 \u03bc)/s)" });
-    var axX = new Axes(ctx, { x: 196, y: 370, w: 506, h: 138 }, { xlabel: "x", ylabel: "density", ylabelOffset: 44 });
-    var bandsU = svgEl("path", { fill: CLIP, "fill-opacity": 0.15 }, axU.plot);
-    var uHist = svgEl("path", { fill: SAMPLE, "fill-opacity": 0.8, stroke: "#6baed6", "stroke-width": 0.5 }, axU.plot);
-    var uTheory = svgEl("path", { fill: "none", stroke: DENSITY, "stroke-width": 1.4 }, axU.plot);
-    var bandsF = svgEl("path", { fill: CLIP, "fill-opacity": 0.12 }, axF.plot);
-    var faint = svgEl("path", { fill: "none", stroke: "#8c959f", "stroke-width": 0.8, "stroke-opacity": 0.5 }, axF.plot);
-    var cdfLine = svgEl("path", { fill: "none", stroke: DENSITY, "stroke-width": 2.2 }, axF.plot);
-    var mapLine = svgEl("path", { fill: "none", stroke: TAB10[1], "stroke-width": 2 }, axF.plot);
-    var mapDot = svgEl("circle", { r: 4, fill: TAB10[1] }, axF.plot);
-    var mapLabel = svgEl("text", { "font-size": 12, fill: "#a04c00", "font-weight": 600, class: "molviz-halo" }, axF.overlay);
-    var bandsX = svgEl("path", { fill: CLIP, "fill-opacity": 0.12 }, axX.plot);
-    var xHist = svgEl("path", { fill: SAMPLE, "fill-opacity": 0.8, stroke: "#6baed6", "stroke-width": 0.5 }, axX.plot);
-    var pdfFull = svgEl("path", { fill: "none", stroke: GAUSSIAN, "stroke-width": 1.2, "stroke-dasharray": "4 3" }, axX.plot);
-    var pdfTrunc = svgEl("path", { fill: "none", stroke: TAB10[0], "stroke-width": 2 }, axX.plot);
-    var mapX = svgEl("path", { fill: "none", stroke: TAB10[1], "stroke-width": 2 }, axX.plot);
-    var connector = svgEl("path", { fill: "none", stroke: TAB10[1], "stroke-width": 1.2, "stroke-dasharray": "3 3" }, ctx.svg);
-    var mapU = svgEl("path", { fill: "none", stroke: TAB10[1], "stroke-width": 2 }, axU.plot);
-    var legendX = svgEl("g", null, axX.overlay);
-    var clipText = svgEl("g", null, axF.overlay);
-    var NBU = 50;
-    var NBX = 100;
-    var NP = 401;
+    const axU = new Axes(ctx, { x: 56, y: 24, w: 90, h: 290 }, { xlabel: "density of u", ylabel: "u", ylabelOffset: 44, xticks: 2 });
+    const axF = new Axes(ctx, { x: 196, y: 24, w: 506, h: 290 }, { title: "CDF u = F(x) = expit((x \u2212 μ)/s)" });
+    const bandsU = pathEl(axU.plot, { fill: CLIP, "fill-opacity": 0.15 });
+    const uHist = pathEl(axU.plot, HIST_STYLE);
+    const uTheory = pathEl(axU.plot, { stroke: DENSITY, "stroke-width": 1.4 });
+    const mapU = pathEl(axU.plot, { stroke: TAB10[1], "stroke-width": 2 });
+    const bandsF = pathEl(axF.plot, { fill: CLIP, "fill-opacity": 0.12 });
+    const faint = pathEl(axF.plot, { stroke: "#8c959f", "stroke-width": 0.8, "stroke-opacity": 0.5 });
+    const cdfLine = pathEl(axF.plot, { stroke: DENSITY, "stroke-width": 2.2 });
+    const mapLine = pathEl(axF.plot, { stroke: TAB10[1], "stroke-width": 2 });
+    const mapDot = svgEl("circle", { r: 4, fill: TAB10[1] }, axF.plot);
+    const mapLabel = svgEl("text", { "font-size": 12, fill: "#a04c00", "font-weight": 600, class: "molviz-halo" }, axF.overlay);
+    const clipText = svgEl("text", { x: axF.box.x + 6, y: axF.box.y + 16, "font-size": 11.5, fill: MUTED, class: "molviz-halo" }, axF.overlay);
+    const panel = new DensityPanel(ctx, { x: 196, y: 370, w: 506, h: 138 }, {
+      nb: 100,
+      curves: [
+        { stroke: GAUSSIAN, "stroke-width": 1.2, "stroke-dasharray": "4 3" },
+        { stroke: TAB10[0], "stroke-width": 2 },
+      ],
+    });
+    const axX = panel.ax;
+    const bandsX = pathEl(panel.under, { fill: CLIP, "fill-opacity": 0.12 });
+    const mapX = pathEl(axX.plot, { stroke: TAB10[1], "stroke-width": 2 });
+    const connector = pathEl(ctx.svg, { stroke: TAB10[1], "stroke-width": 1.2, "stroke-dasharray": "3 3" });
+    const NBU = 50;
+    const uc = new Float64Array(NBU);
+    const edges = new Float64Array(NBU + 1);
+    const bank = ctx.bank();
+    let view = null;
+    const [gc, gy, gyT] = [0, 1, 2].map(() => new Float64Array(panel.gx.length));
 
-    ctx.redrawFn = function () {
-      var m = mu.get();
-      var sc = s.get();
-      var eps = Math.pow(10, leps.get());
-      var n = common.n.get();
-      var XL = logitMode ? 16 : 8;
-      var ylim = logitMode ? [ULO, 1 - ULO] : [0, 1];
-      var res = sampleLogistic(makeRng(common.seed.get()), m, sc, n, eps);
-      var tb = sc * truncationBound(eps);
-      var lo = m - tb;
-      var hi = m + tb;
+    ctx.redrawFn = () => {
+      const m = mu.get();
+      const sc = Math.exp(logS.get());
+      const eps = Math.pow(10, leps.get());
+      const n = common.n.get();
+      const ykind = logitAxis.on ? "logit" : "linear";
+      const ylim = logitAxis.on ? [ULO, 1 - ULO] : [0, 1];
+      bank.ensure(common.seed.get(), 0, n, eps, true);
+      bank.sample(null, [m], [sc], n);
+      const xs = bank.xs;
+      const us = bank.u;
+      const tb = sc * truncationBound(eps);
+      const lo = m - tb;
+      const hi = m + tb;
+      // The x range: the central 99.8% of the logistic, or (logit scale) beyond the clip bounds.
+      const reach = logitAxis.on ? 14 : 7;
+      view = fitView(view, m - reach * sc, m + reach * sc);
       // u panel: histogram of the u's as a density (drawn sideways), bins equal in u (linear
       // axis) or in logit(u) (logit axis; bins expecting fewer than 5 samples are left out).
-      var edges = new Float64Array(NBU + 1);
-      for (var e = 0; e <= NBU; e++) {
-        edges[e] = logitMode ? expit(logit(ULO) + ((logit(1 - ULO) - logit(ULO)) * e) / NBU) : e / NBU;
-      }
-      var uc = new Float64Array(NBU);
-      var l0 = logit(ULO);
-      var lw = (logit(1 - ULO) - l0) / NBU;
-      for (var j = 0; j < n; j++) {
-        var ub = logitMode ? Math.floor((logit(res.u[j]) - l0) / lw) : Math.floor(res.u[j] * NBU);
+      const l0 = logit(ULO);
+      const lw = (logit(1 - ULO) - l0) / NBU;
+      for (let e = 0; e <= NBU; e++) edges[e] = logitAxis.on ? expit(l0 + lw * e) : e / NBU;
+      uc.fill(0);
+      for (let j = 0; j < n; j++) {
+        const ub = logitAxis.on ? Math.floor((logit(us[j]) - l0) / lw) : Math.floor(us[j] * NBU);
         if (ub >= 0 && ub < NBU) uc[ub] += 1;
       }
-      var udMax = 0;
-      var dens = [];
-      for (var b = 0; b < NBU; b++) {
-        var du = edges[b + 1] - edges[b];
-        var ok = n * du >= 5;
-        dens.push(ok ? uc[b] / (n * du) : NaN);
-        if (ok && dens[b] > udMax) udMax = dens[b];
+      let udMax = 0;
+      for (let b = 0; b < NBU; b++) {
+        const du = edges[b + 1] - edges[b];
+        uc[b] = n * du >= 5 ? uc[b] / (n * du) : NaN;
+        if (uc[b] > udMax) udMax = uc[b];
       }
-      axU.set([0, Math.max(1.5, Math.min(3, udMax * 1.1))], ylim, logitMode ? "logit" : "linear");
-      var up = [];
-      for (var b2 = 0; b2 < NBU; b2++) {
-        if (!(dens[b2] > 0)) continue;
-        var ya = axU.sy(edges[b2]).toFixed(1);
-        var yb = axU.sy(edges[b2 + 1]).toFixed(1);
-        up.push("M" + axU.sx(0).toFixed(1) + " " + ya + "H" + axU.sx(dens[b2]).toFixed(1) + "V" + yb + "H" + axU.sx(0).toFixed(1) + "Z");
+      axU.set([0, Math.max(1.5, Math.min(3, udMax * 1.1))], ylim, ykind);
+      const x0u = axU.sx.at(0).toFixed(1);
+      let d = "";
+      for (let b = 0; b < NBU; b++) {
+        if (!(uc[b] > 0)) continue;
+        const ya = axU.sy.at(edges[b]).toFixed(1);
+        d += "M" + x0u + " " + ya + "H" + axU.sx.at(uc[b]).toFixed(1) + "V" + axU.sy.at(edges[b + 1]).toFixed(1) + "H" + x0u + "Z";
       }
-      uHist.setAttribute("d", up.join(""));
-      var h1 = axU.sx(1 / (1 - 2 * eps)).toFixed(1);
-      var x0u = axU.sx(0).toFixed(1);
-      uTheory.setAttribute("d", "M" + x0u + " " + axU.sy(ylim[0]).toFixed(1) + "V" + axU.sy(eps).toFixed(1) + "H" + h1 +
-        "V" + axU.sy(1 - eps).toFixed(1) + "H" + x0u + "V" + axU.sy(ylim[1]).toFixed(1));
-      var bU = axU.box;
-      bandsU.setAttribute("d", "M" + bU.x + " " + axU.sy(eps).toFixed(2) + "H" + (bU.x + bU.w) + "V" + (bU.y + bU.h) + "H" + bU.x + "Z" +
-        "M" + bU.x + " " + bU.y + "H" + (bU.x + bU.w) + "V" + axU.sy(1 - eps).toFixed(2) + "H" + bU.x + "Z");
-      // CDF panel.
-      axF.set([-XL, XL], ylim, logitMode ? "logit" : "linear");
-      var gx = new Float64Array(NP);
-      var gc = new Float64Array(NP);
-      var gy = new Float64Array(NP);
-      var gyT = new Float64Array(NP);
-      for (var k = 0; k < NP; k++) {
-        gx[k] = -XL + (2 * XL * k) / (NP - 1);
-        gc[k] = lgCdf(gx[k], m, sc);
-        gy[k] = Math.exp(lgLogpdf(gx[k], m, sc));
-        gyT[k] = gx[k] >= lo && gx[k] <= hi ? gy[k] / (1 - 2 * eps) : NaN;
-      }
-      cdfLine.setAttribute("d", linePath(gx, gc, axF.sx, axF.sy));
-      // x histogram.
-      var H = densityHistogram(res.x, n, -XL, XL, NBX, null, 1);
-      var x0s = new Float64Array(NBX);
-      var x1s = new Float64Array(NBX);
-      var tops = new Float64Array(NBX);
-      var ymax = 0;
-      for (var b3 = 0; b3 < NBX; b3++) {
-        x0s[b3] = -XL + b3 * H.w;
-        x1s[b3] = x0s[b3] + H.w;
-        tops[b3] = H.counts[b3] / (n * H.w);
-        ymax = Math.max(ymax, tops[b3]);
-      }
-      ymax = Math.max(ymax, 1 / (4 * sc * (1 - 2 * eps))) * 1.12;
-      axX.set([-XL, XL], [0, ymax]);
-      var bF = [];
-      var bX = [];
-      var bx = axF.box;
+      uHist.setAttribute("d", d);
+      const h1 = axU.sx.at(1 / (1 - 2 * eps)).toFixed(1);
+      uTheory.setAttribute("d", `M${x0u} ${axU.sy.at(ylim[0]).toFixed(1)}V${axU.sy.at(eps).toFixed(1)}H${h1}V${axU.sy.at(1 - eps).toFixed(1)}H${x0u}V${axU.sy.at(ylim[1]).toFixed(1)}`);
       // Rows u < ε and u > 1 - ε, and columns x outside [μ - bound, μ + bound]: never produced.
-      bF.push("M" + bx.x + " " + axF.sy(eps).toFixed(2) + "H" + (bx.x + bx.w) + "V" + (bx.y + bx.h) + "H" + bx.x + "Z");
-      bF.push("M" + bx.x + " " + bx.y + "H" + (bx.x + bx.w) + "V" + axF.sy(1 - eps).toFixed(2) + "H" + bx.x + "Z");
-      [[-XL - 1, lo], [hi, XL + 1]].forEach(function (r) {
-        var a0 = Math.max(-XL - 1, r[0]);
-        var a1 = Math.min(XL + 1, r[1]);
-        if (a1 <= a0) return;
-        bF.push("M" + axF.sx(a0).toFixed(1) + " " + bx.y + "H" + axF.sx(a1).toFixed(1) + "V" + (bx.y + bx.h) + "H" + axF.sx(a0).toFixed(1) + "Z");
-        bX.push("M" + axX.sx(a0).toFixed(1) + " " + axX.box.y + "H" + axX.sx(a1).toFixed(1) + "V" + (axX.box.y + axX.box.h) + "H" + axX.sx(a0).toFixed(1) + "Z");
-      });
-      bandsF.setAttribute("d", bF.join(""));
-      bandsX.setAttribute("d", bX.join(""));
+      const band = (x0, x1, y0, y1) => `M${x0} ${y0}H${x1}V${y1}H${x0}Z`;
+      const rowsOf = (ax) => {
+        const b = ax.box;
+        return band(b.x, b.x + b.w, ax.sy.at(eps).toFixed(2), b.y + b.h) + band(b.x, b.x + b.w, b.y, ax.sy.at(1 - eps).toFixed(2));
+      };
+      bandsU.setAttribute("d", rowsOf(axU));
+      // CDF panel and x panel, on the same x range.
+      axF.set(view, ylim, ykind);
+      const np = panel.setGrid(view, [m], [sc]);
+      for (let k = 0; k < np; k++) {
+        const x = panel.gx[k];
+        gc[k] = lgCdf(x, m, sc);
+        gy[k] = Math.exp(lgLogpdf(x, m, sc));
+        gyT[k] = x >= lo && x <= hi ? gy[k] / (1 - 2 * eps) : NaN;
+      }
+      cdfLine.setAttribute("d", linePath(panel.gx, gc, np, axF.sx, axF.sy, 0, 1));
+      const H = panel.draw(view, xs, null, n, false, [gy, gyT], false);
+      const bF = axF.box;
+      let bandsFd = rowsOf(axF);
+      let bandsXd = "";
+      const v0 = view[0];
+      const v1 = view[1];
+      for (const [a0, a1] of [[v0, Math.min(lo, v1)], [Math.max(hi, v0), v1]]) {
+        if (a1 <= a0) continue;
+        bandsFd += band(axF.sx.at(a0).toFixed(1), axF.sx.at(a1).toFixed(1), bF.y, bF.y + bF.h);
+        bandsXd += band(axX.sx.at(a0).toFixed(1), axX.sx.at(a1).toFixed(1), axX.box.y, axX.box.y + axX.box.h);
+      }
+      bandsF.setAttribute("d", bandsFd);
+      bandsX.setAttribute("d", bandsXd);
       // The first 12 samples as faint mappings u -> x.
-      var fp = [];
-      for (var q = 0; q < Math.min(12, n); q++) {
-        var xq = Math.max(-XL - 1, Math.min(XL + 1, res.x[q]));
-        fp.push("M" + bx.x + " " + axF.sy(res.u[q]).toFixed(1) + "H" + axF.sx(xq).toFixed(1) + "V" + (bx.y + bx.h));
+      const clampX = (x) => Math.max(v0 - (v1 - v0), Math.min(v1 + (v1 - v0), x));
+      let fp = "";
+      for (let q = 0; q < Math.min(12, n); q++) {
+        fp += `M${bF.x} ${axF.sy.at(us[q]).toFixed(1)}H${axF.sx.at(clampX(xs[q])).toFixed(1)}V${bF.y + bF.h}`;
       }
-      faint.setAttribute("d", fp.join(""));
-      // Highlighted u.
-      var uu = u.get();
-      var clipped = uu < eps || uu > 1 - eps;
-      var uEff = Math.min(Math.max(uu, eps), 1 - eps);
-      var xu = logisticFromUniform(uu, m, sc);
-      var xp = Math.max(-XL - 0.5, Math.min(XL + 0.5, xu));
-      var yu = axF.sy(uu).toFixed(1);
-      mapLine.setAttribute("d", "M" + bx.x + " " + yu + "H" + axF.sx(xp).toFixed(1) + "V" + (bx.y + bx.h));
-      mapDot.setAttribute("cx", axF.sx(xp).toFixed(1));
-      mapDot.setAttribute("cy", yu);
-      mapU.setAttribute("d", "M" + axU.box.x + " " + axU.sy(uu).toFixed(1) + "H" + (axU.box.x + axU.box.w));
-      connector.setAttribute("d", "M" + axF.sx(xp).toFixed(1) + " " + (bx.y + bx.h) + "V" + axX.box.y);
-      mapX.setAttribute("d", "M" + axX.sx(xp).toFixed(1) + " " + axX.box.y + "V" + (axX.box.y + axX.box.h));
-      var lx = axF.sx(xp) + 8;
-      var anchor = "start";
-      if (lx > bx.x + bx.w - 190) {
-        lx = axF.sx(xp) - 8;
-        anchor = "end";
-      }
-      mapLabel.setAttribute("x", lx.toFixed(1));
-      mapLabel.setAttribute("y", Math.min(Math.max(+yu + (uu > 0.5 ? 16 : -8), bx.y + 30), bx.y + bx.h - 6).toFixed(1));
-      mapLabel.setAttribute("text-anchor", anchor);
-      mapLabel.textContent = "u = " + fmt(uu, 3) + " \u2192 x = " + fmt(xu, 3) +
-        (clipped ? " (u < \u03b5 or u > 1\u2212\u03b5 is never drawn; the clip gives " + fmt(logisticFromUniform(uEff, m, sc), 3) + ")" : "");
-      var inView = lo > -XL || hi < XL;
-      clipText.innerHTML = '<text x="' + (bx.x + 6) + '" y="' + (bx.y + 16) + '" font-size="11.5" fill="#57606a" class="molviz-halo">clip \u03b5 = ' +
-        fmtSig(eps, 2) + ": |x \u2212 \u03bc| \u2264 s\u00b7ln((1\u2212\u03b5)/\u03b5) = " + fmt(tb, 2) +
-        (inView ? " (shaded: never sampled)" : " (beyond the plot; try the logit scale)") + "</text>";
-      xHist.setAttribute("d", barsPath(x0s, x1s, new Float64Array(NBX), tops, axX.sx, axX.sy));
-      pdfFull.setAttribute("d", linePath(gx, gy, axX.sx, axX.sy));
-      pdfTrunc.setAttribute("d", linePath(gx, gyT, axX.sx, axX.sy));
-      drawLegend(legendX, axX.box.x - 4, axX.box.y - 24, [
-        { type: "box", color: SAMPLE, opacity: 0.8, text: fmtInt(n) + " samples x" },
-        { type: "line", color: TAB10[0], text: "density under the clip p(x)/(1\u22122\u03b5)" },
+      faint.setAttribute("d", fp);
+      // The highlighted u.
+      const uu = u.get();
+      const clipped = uu < eps || uu > 1 - eps;
+      const xu = logisticFromUniform(uu, m, sc);
+      const px = axF.sx.at(clampX(xu)).toFixed(1);
+      const yu = axF.sy.at(uu).toFixed(1);
+      mapLine.setAttribute("d", `M${bF.x} ${yu}H${px}V${bF.y + bF.h}`);
+      setAttrs(mapDot, { cx: px, cy: yu });
+      mapU.setAttribute("d", `M${axU.box.x} ${axU.sy.at(uu).toFixed(1)}H${axU.box.x + axU.box.w}`);
+      connector.setAttribute("d", `M${px} ${bF.y + bF.h}V${axX.box.y}`);
+      mapX.setAttribute("d", `M${px} ${axX.box.y}V${axX.box.y + axX.box.h}`);
+      const right = +px + 8 > bF.x + bF.w - 190;
+      setAttrs(mapLabel, {
+        x: +px + (right ? -8 : 8),
+        y: Math.min(Math.max(+yu + (uu > 0.5 ? 16 : -8), bF.y + 30), bF.y + bF.h - 6).toFixed(1),
+        "text-anchor": right ? "end" : "start",
+      });
+      const uEff = Math.min(Math.max(uu, eps), 1 - eps);
+      setText(mapLabel, `u = ${fmt(uu, 3)} → x = ${fmtSig(xu, 4)}` +
+        (clipped ? ` (u < ε or u > 1\u2212ε is never drawn; the clip gives ${fmtSig(logisticFromUniform(uEff, m, sc), 4)})` : ""));
+      const inView = lo > v0 || hi < v1;
+      setText(clipText, `clip ε = ${fmtSig(eps, 2)}: |x \u2212 μ| ≤ s·ln((1\u2212ε)/ε) = ${fmtSig(tb, 3)}` +
+        (inView ? " (shaded: never sampled)" : " (beyond the plot; try the logit scale)"));
+      panel.legend.set([
+        { type: "box", color: SAMPLE, opacity: 0.8, text: `${fmtInt(n)} samples x` },
+        { type: "line", color: TAB10[0], text: "density under the clip p(x)/(1\u22122ε)" },
         { type: "line", color: GAUSSIAN, width: 1.2, dash: "4 3", text: "pdf p(x)" },
-      ], "row");
+      ], axX.box.x - 4, axX.box.y - 24, "row");
       return (
-        "x = \u03bc + s\u00b7(log u \u2212 log(1\u2212u)) \u00b7 clipped mass 2\u03b5 = " + fmtSig(2 * eps, 2) +
-        " \u00b7 " + fmtInt(H.outside) + " samples outside the plot"
+        `x = μ + s·(log u \u2212 log(1\u2212u)), s = ${fmtSig(sc, 3)} · clipped mass 2ε = ${fmtSig(2 * eps, 2)}` +
+        ` · ${outsideNote(H)}`
       );
     };
   }
@@ -1982,259 +1991,192 @@
   // ---------------------------------------------------------------------------------------------
 
   function discretizedExplorer(ctx, p) {
-    var S = SPECS.discretized;
-    var C = pick(p, "num_classes", S.num_classes_value);
-    var K = pick(p, "K", p.logits ? p.logits.length : S.defaults.K);
-    var vals = initialComponents(p, S.defaults, K, ["logits", "mu", "log_s"]);
+    const S = SPECS.discretized;
+    let C = pick(p, "num_classes", S.num_classes_value);
+    const vals = initialComponents(p, S.defaults, ["logits", "mu", "log_s"]);
+    const K0 = pick(p, "K", p.logits ? p.logits.length : S.defaults.K);
     ctx.select("classes", "number of classes (bins) of the training grid", [
       { value: 256, text: "2^8 = 256" },
       { value: 65536, text: "2^16 = 65,536" },
-    ], C, function (v) {
+    ], C, (v) => {
       C = parseInt(v, 10);
     });
-    ctx.select("K", "number of components K", kOptions(1, SPECS.common.maxK), K, function (v) {
-      rows.build(parseInt(v, 10));
-    });
-    var zoom = ctx.slider(ctx.controls, {
-      name: "zoom", label: "zoom", title: "zoom factor (log2)", min: S.zoom.min, max: S.zoom.max, step: S.zoom.step,
-      value: pick(p, "zoom", S.zoom.value),
-      format: function (v) {
-        return "\u00d7" + fmtSig(Math.pow(2, v), 3);
-      },
-      onInput: function () {
-        adaptCenterStep();
-      },
-    });
-    var center = ctx.slider(ctx.controls, {
-      name: "center", label: "centre", title: "centre of the view", min: S.center.min, max: S.center.max,
-      step: centerStep(pick(p, "zoom", S.zoom.value)),
-      value: pick(p, "center", S.center.value),
-      format: function (v) {
-        return fmt(v, Math.min(7, Math.max(3, Math.ceil(zoom.get() * 0.30103) + 2)));
-      },
-    });
-    function halfWidth() {
-      return 1.1 * Math.pow(2, -zoom.get());
-    }
+    kSelect(ctx, 1, K0, (K) => rows.build(K));
     // Arrow keys pan by about 1/16 of the view; the step is a power of two so values stay exact.
-    function centerStep(z) {
-      return Math.pow(2, Math.floor(Math.log2((1.1 * Math.pow(2, -z)) / 8)));
-    }
-    function adaptCenterStep() {
-      var st = centerStep(zoom.get());
-      var v = center.get();
+    const centerStep = (z) => Math.pow(2, Math.floor(Math.log2((1.1 * Math.pow(2, -z)) / 8)));
+    const snapCenter = (v) => {
+      const st = centerStep(zoom.get());
       center.input.step = String(st);
-      center.set(Math.round((v + 1) / st) * st - 1);
-    }
-    ctx.button("\u2190 left edge", "centre the view on x = \u22121 (first bin)", function () {
-      center.set(-1);
+      center.set(Math.round((Math.max(-1, Math.min(1, v)) + 1) / st) * st - 1);
+    };
+    const zoom = ctx.slider(ctx.controls, {
+      ...S.zoom, name: "zoom", label: "zoom", title: "zoom factor (log2)", value: pick(p, "zoom", S.zoom.value), format: (v) => "×" + fmtSig(Math.pow(2, v), 3),
+      onInput: () => snapCenter(center.get()),
     });
-    ctx.button("centre on \u03bc\u2081", "centre the view on the mean of component 1", function () {
-      var st = parseFloat(center.input.step);
-      center.set(Math.round((Math.max(-1, Math.min(1, rows.array("mu")[0])) + 1) / st) * st - 1);
+    const center = ctx.slider(ctx.controls, {
+      ...S.center, name: "center", label: "centre", title: "centre of the view", step: centerStep(zoom.get()), value: pick(p, "center", S.center.value),
+      format: (v) => fmt(v, Math.min(7, Math.max(3, Math.ceil(zoom.get() * 0.30103) + 2))),
     });
-    ctx.button("right edge \u2192", "centre the view on x = +1 (last bin)", function () {
-      center.set(1);
-    });
-    var common = commonSliders(ctx, ctx.controls, p);
-    var rows = new ComponentRows(
-      ctx,
-      [
-        { key: "logits", label: "\u03b1", title: "logit \u03b1 (weight \u03c0 = softmax(\u03b1))", spec: S.logit },
-        { key: "mu", label: "\u03bc", title: "mean \u03bc", spec: S.mu, digits: 3 },
-        { key: "log_s", label: "log s", title: "log scale", spec: S.log_s, digits: 2 },
-      ],
-      vals,
-      K
-    );
-    adaptCenterStep();
+    ctx.button("← left edge", "centre the view on x = \u22121 (first bin)", () => center.set(-1));
+    ctx.button("centre on μ₀", "centre the view on the mean of component 0", () => snapCenter(rows.array("mu")[0]));
+    ctx.button("right edge →", "centre the view on x = +1 (last bin)", () => center.set(1));
+    const common = commonSliders(ctx, p);
+    const rows = new ComponentRows(ctx, [
+      { key: "logits", label: "α", title: "logit α (weight π = softmax(α))", spec: S.logit },
+      { key: "mu", label: "μ", title: "mean μ", spec: S.mu, digits: 3 },
+      { key: "log_s", label: "log s", title: "log scale log s", spec: S.log_s, logScale: true },
+    ], vals, K0);
+    snapCenter(center.get());
 
     ctx.makeSvg(720, 400, "Bin masses of the discretized mixture of logistics with sample frequencies");
-    var ax = new Axes(ctx, { x: 76, y: 22, w: 626, h: 310 }, { xlabel: "x (bin centres c\u2096 = \u22121 + 2k/(C\u22121))", ylabel: "probability of the bin", ylabelOffset: 58 });
-    var barsInterior = svgEl("path", { fill: TAB10[0], "fill-opacity": 0.55, stroke: TAB10[0], "stroke-width": 0.5 }, ax.plot);
-    var barsEdge = svgEl("path", { fill: CLIP, "fill-opacity": 0.65, stroke: CLIP, "stroke-width": 0.8 }, ax.plot);
-    var approx = svgEl("path", { fill: "none", stroke: DENSITY, "stroke-width": 1.6 }, ax.plot);
-    var emp = svgEl("path", { fill: "none", stroke: TAB10[1], "stroke-width": 1.4 }, ax.plot);
-    var empDots = svgEl("path", { fill: TAB10[1], stroke: "none" }, ax.plot);
-    var marks = svgEl("g", null, ax.plot);
-    var notes = svgEl("g", null, ax.overlay);
-    var legend = svgEl("g", null, ax.overlay);
-    var counts = new Int32Array(65536);
-    var xs = new Float64Array(0);
-    var ks = new Int32Array(0);
+    const ax = new Axes(ctx, { x: 76, y: 22, w: 626, h: 310 }, { xlabel: "x (bin centres cₖ = \u22121 + 2k/(C\u22121))", ylabel: "probability of the bin", ylabelOffset: 58 });
+    const barsInterior = pathEl(ax.plot, { fill: TAB10[0], "fill-opacity": 0.55, stroke: TAB10[0], "stroke-width": 0.5 });
+    const barsEdge = pathEl(ax.plot, { fill: CLIP, "fill-opacity": 0.65, stroke: CLIP, "stroke-width": 0.8 });
+    const approx = pathEl(ax.plot, { stroke: DENSITY, "stroke-width": 1.6 });
+    const emp = pathEl(ax.plot, { stroke: TAB10[1], "stroke-width": 1.4 });
+    const empDots = pathEl(ax.plot, { fill: TAB10[1], stroke: "none" });
+    const edgeTest = pathEl(ax.plot, { stroke: TAB10[4], "stroke-dasharray": "5 3", "stroke-width": 1.2 });
+    const textStyle = (color) => ({ "font-size": 12, class: "molviz-halo", fill: color });
+    const edgeTestText = [0, 1].map(() => svgEl("text", textStyle(TAB10[4]), ax.overlay));
+    const edgeNotes = [0, 1].map(() => svgEl("text", Object.assign(textStyle(CLIP), { "font-weight": 600 }), ax.overlay));
+    const legend = new Legend(ax.overlay);
+    const counts = new Int32Array(65536);
+    const MAXBARS = 313;
+    const xa = new Float64Array(MAXBARS + 2);
+    const xb = new Float64Array(MAXBARS + 2);
+    const mv = new Float64Array(MAXBARS + 2);
+    const ev = new Float64Array(MAXBARS + 2);
+    const zeros = new Float64Array(MAXBARS + 2);
+    const NP = 400;
+    const gxx = new Float64Array(NP);
+    const gyy = new Float64Array(NP);
+    const buf = new Float64Array(MAXK);
+    const bank = ctx.bank();
 
-    ctx.redrawFn = function () {
-      var KK = rows.K;
-      var logits = rows.array("logits");
-      var mu = rows.array("mu");
-      var ls = rows.array("log_s");
-      var s = new Float64Array(KK);
-      for (var k = 0; k < KK; k++) s[k] = Math.exp(ls[k]);
-      var pi = new Float64Array(softmax(logits));
-      var M = { pi: pi, mu: mu, s: s, logpi: logOf(pi) };
-      var hw = halfWidth();
-      var c0 = center.get();
-      var vlo = c0 - hw;
-      var vhi = c0 + hw;
-      var delta = 2 / (C - 1);
-      var kLo = Math.max(0, Math.ceil((vlo + 1) / delta - 0.5));
-      var kHi = Math.min(C - 1, Math.floor((vhi + 1) / delta + 0.5));
+    ctx.redrawFn = () => {
+      const K = rows.K;
+      const logits = rows.array("logits");
+      const M = mixtureOf(logits, rows.array("mu"), rows.array("log_s"));
+      const hw = 1.1 * Math.pow(2, -zoom.get());
+      const vlo = center.get() - hw;
+      const vhi = center.get() + hw;
+      const delta = 2 / (C - 1);
+      const kLo = Math.max(0, Math.ceil((vlo + 1) / delta - 0.5));
+      const kHi = Math.min(C - 1, Math.floor((vhi + 1) / delta + 0.5));
       // Samples: the sampler's x, clamped to [-1, 1] as the vocoder does, put in the nearest bin.
-      var n = common.n.get();
-      if (xs.length < n) {
-        xs = new Float64Array(n);
-        ks = new Int32Array(n);
-      }
-      sampleMixtureInto(makeRng(common.seed.get()), logits, mu, s, n, EPS, xs, ks);
+      const n = common.n.get();
+      bank.ensure(common.seed.get(), K, n, EPS, true);
+      bank.sample(logits, M.mu, M.s, n);
       counts.fill(0, 0, C);
-      for (var i = 0; i < n; i++) {
-        var xc = xs[i] < -1 ? -1 : xs[i] > 1 ? 1 : xs[i];
-        counts[Math.round((xc + 1) / delta)] += 1;
+      for (let i = 0; i < n; i++) {
+        const x = bank.xs[i];
+        counts[Math.round(((x < -1 ? -1 : x > 1 ? 1 : x) + 1) / delta)] += 1;
       }
-      var nVis = kHi >= kLo ? kHi - kLo + 1 : 0;
-      var MAXBARS = 313;
-      var aggregated = nVis > MAXBARS;
-      var masses = nVis && !aggregated ? mxBinMasses(M, C, kLo, kHi, new Float64Array(nVis)) : null;
-      var edge0 = mxBinMasses(M, C, 0, 0, new Float64Array(1))[0];
-      var edge1 = mxBinMasses(M, C, C - 1, C - 1, new Float64Array(1))[0];
-      // Interior bars (or per-column means when bins are narrower than two pixels).
-      var xa = [];
-      var xb = [];
-      var mv = [];
-      var ev = [];
-      var isEdge = [];
+      // Bars: one per bin, or per pixel column (mean mass of its bins) when bins are too narrow;
+      // the two edge bins always on their own (nEdge of them, after the interior ones).
+      const nVis = kHi >= kLo ? kHi - kLo + 1 : 0;
+      const aggregated = nVis > MAXBARS;
+      const edge0 = mxBinMass(M, C, 0);
+      const edge1 = mxBinMass(M, C, C - 1);
+      let nb = 0;
+      const bar = (x0, x1, mass, freq) => {
+        xa[nb] = x0;
+        xb[nb] = x1;
+        mv[nb] = mass;
+        ev[nb] = freq;
+        nb += 1;
+      };
+      const h = 0.5 * delta;
       if (!aggregated) {
-        for (var j = 0; j < nVis; j++) {
-          var kk = kLo + j;
-          var c = binCenter(kk, C);
-          xa.push(c - 0.4 * delta);
-          xb.push(c + 0.4 * delta);
-          mv.push(masses[j]);
-          ev.push(counts[kk] / n);
-          isEdge.push(kk === 0 || kk === C - 1);
+        for (let k = Math.max(kLo, 1); k <= Math.min(kHi, C - 2); k++) {
+          const c = binCenter(k, C);
+          bar(c - 0.8 * h, c + 0.8 * h, mxBinMass(M, C, k), counts[k] / n);
         }
       } else {
-        var cols = MAXBARS;
-        var per = nVis / cols;
-        for (var q = 0; q < cols; q++) {
-          var a0 = kLo + Math.floor(q * per);
-          var a1 = kLo + Math.floor((q + 1) * per) - 1;
-          if (a0 === 0) a0 = 1; // the edge bins are drawn on their own
-          if (a1 === C - 1) a1 = C - 2;
+        const per = nVis / MAXBARS;
+        for (let q = 0; q < MAXBARS; q++) {
+          const a0 = Math.max(1, kLo + Math.floor(q * per));
+          const a1 = Math.min(C - 2, kLo + Math.floor((q + 1) * per) - 1);
           if (a1 < a0) continue;
-          var se = 0;
-          for (var r = a0; r <= a1; r++) se += counts[r];
-          var cnt = a1 - a0 + 1;
-          xa.push(binCenter(a0, C) - 0.5 * delta);
-          xb.push(binCenter(a1, C) + 0.5 * delta);
+          let se = 0;
+          for (let r = a0; r <= a1; r++) se += counts[r];
+          const cnt = a1 - a0 + 1;
           // interior bins a0..a1 together cover (c_a0 - h, c_a1 + h): one product-form mass
-          mv.push(mxSpanMass(M, binCenter(a0, C) - 0.5 * delta, binCenter(a1, C) + 0.5 * delta) / cnt);
-          ev.push(se / (n * cnt));
-          isEdge.push(false);
-        }
-        if (kLo === 0) {
-          xa.push(-1 - 0.5 * delta); xb.push(-1 + 0.5 * delta); mv.push(edge0); ev.push(counts[0] / n); isEdge.push(true);
-        }
-        if (kHi === C - 1) {
-          xa.push(1 - 0.5 * delta); xb.push(1 + 0.5 * delta); mv.push(edge1); ev.push(counts[C - 1] / n); isEdge.push(true);
+          bar(binCenter(a0, C) - h, binCenter(a1, C) + h, mxSpanMass(M, binCenter(a0, C) - h, binCenter(a1, C) + h) / cnt, se / (n * cnt));
         }
       }
-      var ymax = 0;
-      for (var t = 0; t < mv.length; t++) if (!isEdge[t]) ymax = Math.max(ymax, mv[t], ev[t]);
-      var edgeMax = 0;
-      for (var t2 = 0; t2 < mv.length; t2++) if (isEdge[t2]) edgeMax = Math.max(edgeMax, mv[t2], ev[t2]);
-      if (ymax === 0) ymax = edgeMax;
-      if (ymax === 0) ymax = 1 / C;
-      ymax *= 1.15;
+      const nInterior = nb;
+      const pxMin = (2.2 / ax.box.w) * (vhi - vlo); // edge bars at least ~2 px wide
+      const hE = Math.max(aggregated ? h : 0.8 * h, pxMin / 2);
+      if (kLo === 0) bar(-1 - hE, -1 + hE, edge0, counts[0] / n);
+      if (kHi === C - 1) bar(1 - hE, 1 + hE, edge1, counts[C - 1] / n);
+      let ymax = 0;
+      for (let t = 0; t < nInterior; t++) ymax = Math.max(ymax, mv[t], ev[t]);
+      if (ymax === 0) for (let t = nInterior; t < nb; t++) ymax = Math.max(ymax, mv[t], ev[t]);
+      ymax = 1.15 * (ymax || 1 / C);
+      const cap = ymax * 1.05;
+      for (let t = 0; t < nb; t++) mv[t] = Math.min(mv[t], cap);
       ax.set([vlo, vhi], [0, ymax]);
-      var ix0 = [], ix1 = [], ib = [], it = [], ex0 = [], ex1 = [], eb = [], et = [];
-      for (var u = 0; u < mv.length; u++) {
-        var top = Math.min(mv[u], ymax * 1.05);
-        if (isEdge[u]) {
-          ex0.push(xa[u]); ex1.push(xb[u]); eb.push(0); et.push(top);
-        } else {
-          ix0.push(xa[u]); ix1.push(xb[u]); ib.push(0); it.push(top);
-        }
-      }
-      var pxMin = 2.2 / ax.box.w * (vhi - vlo); // edge bars at least ~2 px wide
-      for (var e = 0; e < ex0.length; e++) {
-        var mid = 0.5 * (ex0[e] + ex1[e]);
-        if (ex1[e] - ex0[e] < pxMin) {
-          ex0[e] = mid - pxMin / 2;
-          ex1[e] = mid + pxMin / 2;
-        }
-      }
-      barsInterior.setAttribute("d", barsPath(ix0, ix1, ib, it, ax.sx, ax.sy));
-      barsEdge.setAttribute("d", barsPath(ex0, ex1, eb, et, ax.sx, ax.sy));
+      barsInterior.setAttribute("d", barsPath(xa, xb, zeros, mv, nInterior, ax.sx, ax.sy));
+      barsEdge.setAttribute("d", barsPath(xa.subarray(nInterior), xb.subarray(nInterior), zeros, mv.subarray(nInterior), nb - nInterior, ax.sx, ax.sy));
       // Density times bin width over the view (the continuous approximation of an interior bin).
-      var NP = 400;
-      var gxx = new Float64Array(NP);
-      var gyy = new Float64Array(NP);
-      var buf = new Float64Array(KK);
-      for (var g = 0; g < NP; g++) {
+      for (let g = 0; g < NP; g++) {
         gxx[g] = vlo + ((vhi - vlo) * g) / (NP - 1);
         gyy[g] = gxx[g] < -1 || gxx[g] > 1 ? NaN : Math.exp(mxLogpdf(gxx[g], M, buf)) * delta;
       }
-      approx.setAttribute("d", linePath(gxx, gyy, ax.sx, ax.sy, ymax * 1.05));
+      approx.setAttribute("d", linePath(gxx, gyy, NP, ax.sx, ax.sy, 0, cap));
       // Empirical bin frequencies: a step line when bins are wide, dots otherwise.
-      var ep = [];
-      var dp = [];
-      for (var w = 0; w < ev.length; w++) {
-        var yv = Math.min(ev[w], ymax * 1.05);
-        if (aggregated || (ax.sx(xb[w]) - ax.sx(xa[w])) < 5) {
-          dp.push("M" + ax.sx(0.5 * (xa[w] + xb[w])).toFixed(1) + " " + ax.sy(yv).toFixed(1) + "m-1.6 0a1.6 1.6 0 1 0 3.2 0a1.6 1.6 0 1 0 -3.2 0");
+      let ep = "";
+      let dp = "";
+      for (let w = 0; w < nb; w++) {
+        const yv = ax.sy.at(Math.min(ev[w], cap)).toFixed(1);
+        if (aggregated || ax.sx.at(xb[w]) - ax.sx.at(xa[w]) < 5) {
+          dp += `M${ax.sx.at(0.5 * (xa[w] + xb[w])).toFixed(1)} ${yv}m-1.6 0a1.6 1.6 0 1 0 3.2 0a1.6 1.6 0 1 0 -3.2 0`;
         } else {
-          ep.push("M" + ax.sx(xa[w]).toFixed(1) + " " + ax.sy(yv).toFixed(1) + "H" + ax.sx(xb[w]).toFixed(1));
+          ep += `M${ax.sx.at(xa[w]).toFixed(1)} ${yv}H${ax.sx.at(xb[w]).toFixed(1)}`;
         }
       }
-      emp.setAttribute("d", ep.join(""));
-      empDots.setAttribute("d", dp.join(""));
-      // Marks at x = ±1 (grid ends) and ±0.999 (the vocoder loss's edge test).
-      var mk = [];
-      // Drawn only when the view separates 0.999 from 1 by a few pixels.
-      var sep = Math.abs(ax.sx(1) - ax.sx(0.999)) >= 8;
-      [[-0.999, "\u22120.999"], [0.999, "0.999"]].forEach(function (pair) {
-        if (sep && pair[0] > vlo && pair[0] < vhi) {
-          var X = ax.sx(pair[0]).toFixed(1);
-          mk.push('<line x1="' + X + '" x2="' + X + '" y1="' + ax.box.y + '" y2="' + (ax.box.y + ax.box.h) +
-            '" stroke="' + TAB10[4] + '" stroke-dasharray="5 3" stroke-width="1.2"/>');
-          mk.push('<text x="' + (+X + (pair[0] < 0 ? 4 : -4)) + '" y="' + (ax.box.y + ax.box.h / 2) + '" font-size="11" class="molviz-halo" fill="' + TAB10[4] +
-            '" text-anchor="' + (pair[0] < 0 ? "start" : "end") + '">x = ' + pair[1] + ": vocoder loss edge test</text>");
-        }
+      emp.setAttribute("d", ep);
+      empDots.setAttribute("d", dp);
+      // Marks at x = ±0.999 (the vocoder loss's edge test), when the view separates 0.999 from 1.
+      const sep = Math.abs(ax.sx.at(1) - ax.sx.at(0.999)) >= 8;
+      edgeTest.setAttribute("d", sep ? vlinesPath(ax, [-0.999, 0.999]) : "");
+      [-0.999, 0.999].forEach((xm, i) => {
+        const on = sep && xm > vlo && xm < vhi;
+        show(edgeTestText[i], on);
+        if (!on) return;
+        setAttrs(edgeTestText[i], { x: ax.sx.at(xm) + (xm < 0 ? 4 : -4), y: ax.box.y + ax.box.h / 2, "text-anchor": xm < 0 ? "start" : "end" });
+        setText(edgeTestText[i], `x = ${fmt(xm, 3)}: vocoder loss edge test`);
       });
-      marks.innerHTML = mk.join("");
-      var nt = [];
-      [[0, edge0, -1], [C - 1, edge1, 1]].forEach(function (ed) {
-        var xe = ed[2];
-        if (xe < vlo || xe > vhi) return;
-        var X = ax.sx(xe);
-        var off = ed[1] > ymax * 1.05;
-        var Y = ax.sy(Math.min(ed[1], ymax * 1.05));
-        var label = "edge bin k=" + ed[0] + ": " + fmtSig(ed[1], 3) + (off ? " (off scale \u2191)" : "");
-        var tx = xe < 0 ? Math.max(X + 6, ax.box.x + 4) : Math.min(X - 6, ax.box.x + ax.box.w - 4);
-        nt.push('<text x="' + tx.toFixed(1) + '" y="' + Math.max(ax.box.y + 14, Y - 6).toFixed(1) + '" font-size="12" class="molviz-halo" fill="' +
-          CLIP + '" font-weight="600" text-anchor="' + (xe < 0 ? "start" : "end") + '">' + escapeXml(label) + "</text>");
+      // The edge bins' masses, written next to them (they are often far above the interior bins).
+      [[0, edge0, -1], [C - 1, edge1, 1]].forEach(([k, mass, xe], i) => {
+        const on = xe >= vlo && xe <= vhi;
+        show(edgeNotes[i], on);
+        if (!on) return;
+        const X = ax.sx.at(xe);
+        setAttrs(edgeNotes[i], {
+          x: xe < 0 ? Math.max(X + 6, ax.box.x + 4) : Math.min(X - 6, ax.box.x + ax.box.w - 4),
+          y: Math.max(ax.box.y + 14, ax.sy.at(Math.min(mass, cap)) - 6),
+          "text-anchor": xe < 0 ? "start" : "end",
+        });
+        setText(edgeNotes[i], `edge bin k=${k}: ${fmtSig(mass, 3)}` + (mass > cap ? " (off scale ↑)" : ""));
       });
-      notes.innerHTML = nt.join("");
-      var rowsL = [
+      const at = ax.legendSide(xa, mv, nb);
+      legend.set([
         { type: "box", color: TAB10[0], opacity: 0.55, text: aggregated ? "bin mass (mean per pixel column)" : "bin mass P(k)" },
         { type: "box", color: CLIP, opacity: 0.65, text: "edge bins (absorb the tails)" },
-        { type: "line", color: DENSITY, width: 1.6, text: "density \u00d7 bin width p(c)\u00b7\u0394" },
-        { type: "line", color: TAB10[1], width: 1.4, text: "sample frequency (" + fmtInt(n) + " samples)" },
-      ];
-      var at = legendAt(ax, xa.concat(xb), mv.concat(mv));
-      drawLegend(legend, at.x, ax.box.y + 8, rowsL, at.anchor);
-      var sMin = Infinity;
-      for (var k2 = 0; k2 < KK; k2++) sMin = Math.min(sMin, s[k2]);
+        { type: "line", color: DENSITY, width: 1.6, text: "density × bin width p(c)·Δ" },
+        { type: "line", color: TAB10[1], width: 1.4, text: `sample frequency (${fmtInt(n)} samples)` },
+      ], at.x, ax.box.y + 8, at.anchor);
       return (
-        "C = " + fmtInt(C) + " bins of width \u0394 = 2/(C\u22121) = " + fmtSig(delta, 3) + " \u00b7 showing k = " +
-        fmtInt(kLo) + "\u2026" + fmtInt(kHi) + " (" + fmtInt(nVis) + " bins) \u00b7 smallest s/\u0394 = " + fmtSig(sMin / delta, 3) +
-        " \u00b7 P(k=0) = " + fmtSig(edge0, 3) + ", P(k=C\u22121) = " + fmtSig(edge1, 3)
+        `C = ${fmtInt(C)} bins of width Δ = 2/(C\u22121) = ${fmtSig(delta, 3)} · showing k = ${fmtInt(kLo)}…${fmtInt(kHi)} ` +
+        `(${fmtInt(nVis)} bins) · smallest s/Δ = ${fmtSig(Math.min(...M.s) / delta, 3)} · ` +
+        `P(k=0) = ${fmtSig(edge0, 3)}, P(k=C\u22121) = ${fmtSig(edge1, 3)}`
       );
     };
   }
 
-  var EXPLORERS = {
+  const EXPLORERS = {
     logistic: logisticExplorer,
     mixture: mixtureExplorer,
     gumbel: gumbelExplorer,
@@ -2247,14 +2189,11 @@
    * config: {kind, params: {...}, title}; parameters are those of molviz.explorer_html (Python).
    * A root that is already mounted is left alone. Returns the root.
    */
-  function mount(root, config) {
-    if (!root || root.nodeType !== 1) throw new TypeError("molviz.mount: root must be a DOM element, got " + String(root));
-    config = config || {};
-    var kind = config.kind || root.getAttribute("data-kind");
+  function mount(root, config = {}) {
+    if (!root || root.nodeType !== 1) throw new TypeError(`molviz.mount: root must be a DOM element, got ${String(root)}`);
+    const kind = config.kind || root.getAttribute("data-kind");
     if (!Object.prototype.hasOwnProperty.call(EXPLORERS, kind)) {
-      throw new RangeError(
-        "molviz.mount: kind must be one of " + Object.keys(EXPLORERS).join(", ") + ", got " + String(kind)
-      );
+      throw new RangeError(`molviz.mount: kind must be one of ${Object.keys(EXPLORERS).join(", ")}, got ${String(kind)}`);
     }
     if (root.getAttribute("data-ready") === "1") return root;
     ensureStyle(root.ownerDocument);
@@ -2262,17 +2201,18 @@
     root.setAttribute("data-kind", kind);
     root.setAttribute("role", "group");
     root.setAttribute("aria-label", TITLES[kind]);
-    var params = config.params || {};
-    if (params.n === undefined) params.n = kind === "gumbel" ? SPECS.gumbel.n.value : SPECS.common.n.value;
-    if (params.seed === undefined) params.seed = SPECS.common.seed.value;
-    var ctx = new Context(root, config, kind);
+    const params = Object.assign({}, config.params);
+    params.n = pick(params, "n", kind === "gumbel" ? SPECS.gumbel.n.value : SPECS.common.n.value);
+    params.seed = pick(params, "seed", SPECS.common.seed.value);
+    const ctx = new Context(root, config, kind, params);
     EXPLORERS[kind](ctx, params);
     ctx.redraw();
     root.setAttribute("data-ready", "1");
+    ctx.warmUp();
     return root;
   }
 
-  var api = {
+  const api = {
     version: VERSION,
     EPS: EPS,
     TAB10: TAB10.slice(),

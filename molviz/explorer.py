@@ -4,8 +4,11 @@
 inline `<script>`: the plain-JavaScript module `molviz/explorer.js` (no framework, no network
 request) followed by a call that draws the explorer into the `<div>`. The same output works in
 JupyterLab and Colab (HTML outputs run their scripts) and on the Jupyter Book site (myst-nb writes
-`text/html` outputs into the page as they are), and it can be displayed several times on a page:
-every display gets its own element ids and the script defines `window.molviz` only once.
+`text/html` outputs into the page as they are). Every output carries the script, so it works on its
+own (Colab runs each output in its own frame, and earlier outputs may have been cleared); several
+on one page are fine: every display gets its own element ids, and a second copy of the script sees
+`window.molviz` already defined and stops at once. The inlined copy leaves out the file's comments
+and indentation (about half of its bytes); `explorer_js()` returns the file as it is.
 
 The JavaScript implements the same formulas as `molviz.logistic` and `molviz.mixture` (float64,
 stable forms) and the same two-stage sampler as `molviz.sampling` (Gumbel-max component choice,
@@ -13,21 +16,32 @@ then inversion, with u ~ U(1e-5, 1 - 1e-5)), driven by a seeded xoshiro128** gen
 consistency with the Python package is tested under Node (tests/test_explorer_math.py,
 tests/test_explorer_sampler.py).
 
+Components are numbered k = 0 … K-1, as in the Python code (sliders α₀, μ₀, log s₀, ...). Scales
+are set by log s, the quantity a network outputs: log s ∈ [-7, 1] (s from 0.0009 to 2.7) reaches the
+scales of a trained vocoder (log s often -7 … -3 for audio in [-1, 1]); every read-out shows s as
+well. Where a scale is a parameter, ``log_s`` sets it; the older ``s`` (converted to log s) is
+still accepted: ``explorer_html("inversion", s=1.0)`` equals ``explorer_html("inversion",
+log_s=0.0)``.
+
 Kinds and their parameters (all optional; sliders start at these values):
 
-- ``"logistic"``: ``mu`` (μ), ``s`` (s > 0), ``n``, ``seed``, ``gaussian`` (overlay a normal
-  density of equal variance).
-- ``"mixture"``: ``K`` (1..5), ``logits`` (α, π = softmax(α)) or ``pi``, ``mu``, ``s`` (each of
-  length K), ``n``, ``seed``, ``stacked`` (histogram stacked by component), ``components``
-  (draw each π_k p_k).
+- ``"logistic"``: ``mu`` (μ), ``log_s`` or ``s``, ``n``, ``seed``, ``gaussian`` (overlay a normal
+  density of equal standard deviation sd = sπ/√3), ``logy`` (log density axis, to compare the
+  tails), ``x_range``.
+- ``"mixture"``: ``K`` (1..5), ``logits`` (α, π = softmax(α)) or ``pi``, ``mu``, ``log_s`` or ``s``
+  (each of length K), ``n``, ``seed``, ``stacked`` (histogram stacked by component),
+  ``components`` (draw each π_k p_k), ``logy``, ``x_range``.
 - ``"gumbel"``: ``K`` (2..5), ``logits``, ``n`` (number of draws N), ``seed``.
-- ``"inversion"``: ``mu``, ``s``, ``u`` (the highlighted uniform value), ``eps`` (the clip ε),
-  ``logit_scale`` (u on a logit axis, where the clip bands are visible), ``n``, ``seed``.
+- ``"inversion"``: ``mu``, ``log_s`` or ``s``, ``u`` (the highlighted uniform value), ``eps``
+  (the clip ε), ``logit_scale`` (u on a logit axis, where the clip bands are visible), ``n``,
+  ``seed``.
 - ``"discretized"``: ``num_classes`` (256 or 65536), ``K``, ``logits`` or ``pi``, ``mu``,
   ``log_s`` or ``s``, ``zoom`` (log2 of the zoom factor), ``center`` (of the view), ``n``, ``seed``.
 
-Every kind also takes ``title`` (a string shown above the controls). Slider values are snapped to
-the slider's step by the browser.
+``x_range`` is ``"auto"`` (the default: the x axis follows the distribution, on round numbers) or a
+half-width w from `X_RANGES` (the axis is [-w, w]; 1 is the audio range). Every kind also takes
+``title`` (a string shown above the controls). Slider values are snapped to the slider's step by
+the browser (μ to 0.01, log s to 0.01 in the continuous explorers).
 
 See the book chapters `book/logistic.md`, `book/mixtures.md`, `book/gumbel_max.md`,
 `book/inversion.md` and `book/training.md`.
@@ -55,16 +69,16 @@ MAX_K = 5
 MAX_SAMPLES = 200_000
 MAX_SEED = 2**53 - 1
 
-# Slider ranges (min, max) per kind and parameter. They equal `specs` in explorer.js; the test
+# Slider ranges (min, max) per kind and parameter. They equal `SPECS` in explorer.js; the test
 # tests/test_explorer_html.py compares the two tables.
 RANGES: dict[str, dict[str, tuple[float, float]]] = {
     "common": {"n": (100, 50000), "seed": (0, 999)},
-    "logistic": {"mu": (-4.0, 4.0), "s": (0.2, 3.0)},
-    "mixture": {"logits": (-4.0, 4.0), "mu": (-5.0, 5.0), "s": (0.1, 2.0)},
+    "logistic": {"mu": (-4.0, 4.0), "log_s": (-7.0, 1.0)},
+    "mixture": {"logits": (-4.0, 4.0), "mu": (-5.0, 5.0), "log_s": (-7.0, 1.0)},
     "gumbel": {"logits": (-6.0, 6.0), "n": (1, 50000)},
     "inversion": {
         "mu": (-3.0, 3.0),
-        "s": (0.2, 2.0),
+        "log_s": (-7.0, 1.0),
         "u": (0.001, 0.999),
         "log10_eps": (-6.0, -1.0),
     },
@@ -77,26 +91,18 @@ RANGES: dict[str, dict[str, tuple[float, float]]] = {
     },
 }
 NUM_CLASSES = (256, 65536)
+#: fixed half-widths w of the "x range" select (axis [-w, w]); "auto" fits the distribution.
+X_RANGES = (0.01, 0.1, 1, 3, 10, 30)
 
+_COMMON = {"n", "seed", "title"}
 _ALLOWED = {
-    "logistic": {"mu", "s", "n", "seed", "gaussian", "title"},
-    "mixture": {"K", "logits", "pi", "mu", "s", "n", "seed", "stacked", "components", "title"},
-    "gumbel": {"K", "logits", "n", "seed", "title"},
-    "inversion": {"mu", "s", "u", "eps", "logit_scale", "n", "seed", "title"},
-    "discretized": {
-        "num_classes",
-        "K",
-        "logits",
-        "pi",
-        "mu",
-        "log_s",
-        "s",
-        "zoom",
-        "center",
-        "n",
-        "seed",
-        "title",
-    },
+    "logistic": _COMMON | {"mu", "log_s", "s", "gaussian", "logy", "x_range"},
+    "mixture": _COMMON
+    | {"K", "logits", "pi", "mu", "log_s", "s", "stacked", "components", "logy", "x_range"},
+    "gumbel": _COMMON | {"K", "logits"},
+    "inversion": _COMMON | {"mu", "log_s", "s", "u", "eps", "logit_scale"},
+    "discretized": _COMMON
+    | {"num_classes", "K", "logits", "pi", "mu", "log_s", "s", "zoom", "center"},
 }
 
 
@@ -123,9 +129,9 @@ def explorer_html(kind: str, **params) -> HTML:
 
     Args:
         kind: one of "logistic", "mixture", "gumbel", "inversion", "discretized".
-        **params: initial values of the sliders, see the module docstring (μ ``mu``, s ``s``,
-            log s ``log_s``, logits α ``logits`` or weights π ``pi`` of length K, ``n``,
-            ``seed``, ...).
+        **params: initial values of the controls, see the module docstring (μ ``mu``,
+            log s ``log_s`` or s ``s``, logits α ``logits`` or weights π ``pi`` of length K,
+            ``n``, ``seed``, ``logy``, ``x_range``, ...). Components are k = 0 … K-1.
 
     Returns:
         `IPython.display.HTML`; its ``.data`` is the HTML text (a ``<div class="molviz-explorer">``
@@ -134,6 +140,12 @@ def explorer_html(kind: str, **params) -> HTML:
     Raises:
         ValueError: unknown kind, or a value outside its slider range / of the wrong length.
         TypeError: an unknown parameter name or a value of the wrong type.
+
+    Example:
+        A trained vocoder's mixture, in its own units (audio in [-1, 1], log s from the network)::
+
+            explorer_html("mixture", logits=[1.0, 0.3, -0.4], mu=[-0.45, 0.05, 0.5],
+                          log_s=[-2.81, -1.9, -3.22], logy=True)
 
     See the book chapter `book/mixtures.md`.
     """
@@ -174,12 +186,37 @@ def explorer_config(kind: str, **params) -> dict:
     return {"kind": kind, "params": out, "title": title}
 
 
+def _compact(js: str) -> str:
+    """`js` without whole-line comments, blank lines and indentation (the copy that is inlined).
+
+    Only lines that are entirely a ``//`` comment, and ``/* ... */`` blocks that start a line and
+    end at the end of a line, are dropped; every code line is kept whole (and on its own line), so
+    no string or regular expression is cut and no statement changes meaning.
+    """
+    out = []
+    in_block = False
+    for line in js.splitlines():
+        text = line.strip()
+        if in_block or text.startswith("/*"):
+            in_block = "*/" not in text
+            if not in_block and not text.endswith("*/"):
+                raise ValueError(f"explorer.js: code after a block comment on one line: {text!r}")
+            continue
+        if text and not text.startswith("//"):
+            out.append(text)
+    return "\n".join(out)
+
+
+@functools.cache
+def _inline_js() -> str:
+    return _compact(explorer_js())
+
+
 def _render(element_id: str, config: dict) -> str:
     kind = config["kind"]
     cfg = json.dumps(config, ensure_ascii=True, allow_nan=False)
     # Inside <script>, "</script" or "<!--" would end or change the script element.
     cfg = cfg.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    js = explorer_js()
     fallback = (
         f"Interactive {html.escape(kind)} explorer. It needs JavaScript; in JupyterLab, "
         "trust the notebook (File \u25b8 Trust Notebook) and run the cell again."
@@ -188,7 +225,7 @@ def _render(element_id: str, config: dict) -> str:
         f'<div class="molviz-explorer" id="{element_id}" data-kind="{html.escape(kind)}">'
         f'<p class="molviz-fallback" style="color:#57606a;font-size:13px;margin:0">{fallback}</p>'
         "</div>\n"
-        f"<script>\n{js}\n"
+        f"<script>\n{_inline_js()}\n"
         f'(function () {{ var r = document.getElementById("{element_id}"); '
         f"if (r && window.molviz) {{ window.molviz.mount(r, {cfg}); }} }})();\n"
         "</script>\n"
@@ -289,15 +326,60 @@ def _pi_to_logits(out: dict) -> None:
     out["logits"] = [float(v) for v in logits - logits.mean()]
 
 
+def _log_scale(p: dict, out: dict, lo: float, hi: float) -> None:
+    """Scalar scale: ``log_s`` (slider range [lo, hi]) or the older ``s`` (converted to log s)."""
+    if "s" in p and "log_s" in p:
+        raise TypeError("give either log_s or s, not both")
+    if "log_s" in p:
+        out["log_s"] = _real("log_s", p.pop("log_s"), lo, hi, "log scale log s, slider range")
+    elif "s" in p:
+        s = _real("s", p.pop("s"), math.exp(lo), math.exp(hi), _S_WHAT.format(lo=lo, hi=hi))
+        out["log_s"] = math.log(s)
+
+
+_S_WHAT = "scale s = exp(log s), slider range log s in [{lo:g}, {hi:g}]"
+
+
+def _log_scales(out: dict, lo: float, hi: float) -> None:
+    """Per-component scales: ``log_s`` or the older ``s`` (converted to log s), in range."""
+    if "s" in out:
+        if "log_s" in out:
+            raise TypeError("give either log_s or s, not both")
+        s = out.pop("s")
+        _in_range("s", s, math.exp(lo), math.exp(hi), _S_WHAT.format(lo=lo, hi=hi))
+        out["log_s"] = [math.log(v) for v in s]
+    if "log_s" in out:
+        _in_range("log_s", out["log_s"], lo, hi, "log scale log s, slider range")
+
+
+def _flags(p: dict, out: dict, names: tuple[str, ...]) -> None:
+    for name in names:
+        if name in p:
+            out[name] = _bool(name, p.pop(name))
+
+
+def _x_range(p: dict, out: dict) -> None:
+    if "x_range" not in p:
+        return
+    v = p.pop("x_range")
+    if v == "auto":
+        out["x_range"] = "auto"
+        return
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        raise TypeError(f"x_range must be 'auto' or a number, got {type(v).__name__}")
+    if float(v) not in X_RANGES:
+        raise ValueError(f"x_range must be 'auto' or one of {X_RANGES}, got x_range = {v!r}")
+    out["x_range"] = float(v)
+
+
 def _validate_logistic(p: dict) -> dict:
     r = RANGES["logistic"]
     out: dict = {}
     if "mu" in p:
         out["mu"] = _real("mu", p.pop("mu"), *r["mu"], "location μ, slider range")
-    if "s" in p:
-        out["s"] = _real("s", p.pop("s"), *r["s"], "scale s > 0, slider range")
-    if "gaussian" in p:
-        out["gaussian"] = _bool("gaussian", p.pop("gaussian"))
+    _log_scale(p, out, *r["log_s"])
+    _flags(p, out, ("gaussian", "logy"))
+    _x_range(p, out)
     _common(p, out)
     return out
 
@@ -305,17 +387,15 @@ def _validate_logistic(p: dict) -> dict:
 def _validate_mixture(p: dict) -> dict:
     r = RANGES["mixture"]
     out: dict = {}
-    _components(p, out, 1, ("logits", "pi", "mu", "s"))
+    _components(p, out, 1, ("logits", "pi", "mu", "log_s", "s"))
     _pi_to_logits(out)
+    _log_scales(out, *r["log_s"])
     if "logits" in out:
         _in_range("logits", out["logits"], *r["logits"], "logit α, slider range")
     if "mu" in out:
         _in_range("mu", out["mu"], *r["mu"], "mean μ, slider range")
-    if "s" in out:
-        _in_range("s", out["s"], *r["s"], "scale s > 0, slider range")
-    for flag in ("stacked", "components"):
-        if flag in p:
-            out[flag] = _bool(flag, p.pop(flag))
+    _flags(p, out, ("stacked", "components", "logy"))
+    _x_range(p, out)
     _common(p, out)
     return out
 
@@ -335,15 +415,13 @@ def _validate_inversion(p: dict) -> dict:
     out: dict = {}
     if "mu" in p:
         out["mu"] = _real("mu", p.pop("mu"), *r["mu"], "location μ, slider range")
-    if "s" in p:
-        out["s"] = _real("s", p.pop("s"), *r["s"], "scale s > 0, slider range")
+    _log_scale(p, out, *r["log_s"])
     if "u" in p:
         out["u"] = _real("u", p.pop("u"), *r["u"], "highlighted uniform value")
     if "eps" in p:
         lo, hi = (10.0**e for e in r["log10_eps"])
         out["eps"] = _real("eps", p.pop("eps"), lo, hi, "clip ε of u ~ U(ε, 1 - ε)")
-    if "logit_scale" in p:
-        out["logit_scale"] = _bool("logit_scale", p.pop("logit_scale"))
+    _flags(p, out, ("logit_scale",))
     _common(p, out)
     return out
 
@@ -360,19 +438,11 @@ def _validate_discretized(p: dict) -> dict:
         out["num_classes"] = int(c)
     _components(p, out, 1, ("logits", "pi", "mu", "log_s", "s"))
     _pi_to_logits(out)
-    if "s" in out:
-        if "log_s" in out:
-            raise TypeError("give either log_s or s, not both")
-        s = out.pop("s")
-        if any(not (v > 0) for v in s):
-            raise ValueError(f"s must be > 0 (scale of the logistic), got min(s) = {min(s)!r}")
-        out["log_s"] = [math.log(v) for v in s]
+    _log_scales(out, *r["log_s"])
     if "logits" in out:
         _in_range("logits", out["logits"], *r["logits"], "logit α, slider range")
     if "mu" in out:
         _in_range("mu", out["mu"], *r["mu"], "mean μ, slider range")
-    if "log_s" in out:
-        _in_range("log_s", out["log_s"], *r["log_s"], "log scale, slider range")
     if "zoom" in p:
         out["zoom"] = _real("zoom", p.pop("zoom"), *r["zoom"], "log2 of the zoom factor")
     if "center" in p:

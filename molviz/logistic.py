@@ -1,6 +1,6 @@
 """The logistic distribution in numpy: stable log-density, CDF, survival function, quantile.
 
-A logistic random variable with location μ and scale s > 0 has
+A logistic random variable with location μ and scale s > 0 has::
 
     CDF       F(x) = σ(z) = 1 / (1 + exp(-z)),          z = (x - μ) / s
     density   f(x) = σ(z) σ(-z) / s = exp(-z) / (s (1 + exp(-z))²)
@@ -11,7 +11,7 @@ Everything here is float64, broadcasts like numpy, and is written in the numeric
 forms used by scipy's ``logistic_gen`` (``scipy/stats/_continuous_distns.py``): the log-density
 ``-|z| - 2 log1p(exp(-|z|)) - log s``, ``expit`` for the CDF, ``expit(-z)`` for the survival
 function (never ``1 - cdf``), ``log_expit`` for their logarithms and ``logit`` for the quantile.
-These stay finite and accurate to a few ulp for |x - μ| / s up to 1e4 and far beyond, where
+These stay finite and accurate to a few ulp for ``|x - μ| / s`` up to 1e4 and far beyond, where
 the naive formulas overflow (``exp(-z)`` for z < -709) or cancel (``1 - cdf``).
 
 See the book chapter book/logistic.md.
@@ -59,15 +59,17 @@ def _standardize(x, mu, s) -> tuple[np.ndarray, np.ndarray]:
 def _std_logpdf(z: np.ndarray) -> np.ndarray:
     """Log-density of the standard logistic, log σ(z) + log σ(-z), in the stable form.
 
-    naive:  -z - 2 * log(1 + exp(-z))    (exp(-z) overflows for z < -709)
-    stable: -|z| - 2 * log1p(exp(-|z|))  (the density is symmetric, and exp(-|z|) <= 1)
+    The two forms::
+
+        naive:  -z - 2 * log(1 + exp(-z))    (exp(-z) overflows for z < -709)
+        stable: -|z| - 2 * log1p(exp(-|z|))  (the density is symmetric, and exp(-|z|) <= 1)
     """
     a = -np.abs(z)
     return a - 2.0 * np.log1p(np.exp(a))
 
 
 def logistic_logpdf(x, mu=0.0, s=1.0):
-    """Log-density of the logistic distribution, stable for any |x - μ| / s.
+    """Log-density of the logistic distribution, stable for any ``|x - μ| / s``.
 
     Args:
         x: points, any shape (±inf allowed, giving -inf).
@@ -76,7 +78,7 @@ def logistic_logpdf(x, mu=0.0, s=1.0):
 
     Returns:
         float64 array of the broadcast shape:
-        log f(x) = -|z| - 2 log1p(exp(-|z|)) - log s, with z = (x - μ)/s.
+        ``log f(x) = -|z| - 2 log1p(exp(-|z|)) - log s``, with ``z = (x - μ)/s``.
 
     Raises:
         TypeError: if an argument is not real-valued (e.g. a str).
@@ -97,7 +99,7 @@ def logistic_pdf(x, mu=0.0, s=1.0):
         s: scale s > 0, broadcasting against x.
 
     Returns:
-        float64 array: f(x) = exp(-|z|) / (s (1 + exp(-|z|))²), z = (x - μ)/s
+        float64 array: ``f(x) = exp(-|z|) / (s (1 + exp(-|z|))²)``, ``z = (x - μ)/s``
         (underflows to 0 only where the density is below ~1e-308).
 
     Raises:

@@ -1,6 +1,6 @@
 """Mixtures of logistics in numpy: density, CDF, quantile and the discretized bin probabilities.
 
-A mixture of K logistics with weights π (π_k >= 0, Σ π_k = 1), locations μ and scales s has
+A mixture of K logistics with weights π (π_k >= 0, Σ π_k = 1), locations μ and scales s has::
 
     density   p(x) = Σ_k π_k f_k(x),     f_k the logistic density with (μ_k, s_k)
     CDF       F(x) = Σ_k π_k σ((x - μ_k) / s_k)
@@ -167,7 +167,7 @@ def mixture_logpdf(x, pi, mu, s):
     Returns:
         float64 array of the broadcast shape (...):
         log p(x) = logsumexp_k [ log π_k + log f_k(x) ],
-        log f_k(x) = -|z_k| - 2 log1p(exp(-|z_k|)) - log s_k, z_k = (x - μ_k)/s_k.
+        ``log f_k(x) = -|z_k| - 2 log1p(exp(-|z_k|)) - log s_k``, ``z_k = (x - μ_k)/s_k``.
 
     Raises:
         TypeError: if an argument is not real-valued.
@@ -314,11 +314,12 @@ def mixture_ppf(q, pi, mu, s, tol=1e-10):
     its ends are adjacent doubles).
 
     Tolerance: the returned x is the midpoint of a final bracket [lo, hi] with g(lo) <= 0 <=
-    g(hi) and hi - lo <= 2·tol, so |x - x*| <= tol in absolute terms, where x* is the root of
-    F as evaluated in float64 (where F is nearly flat, between well separated components, a
-    rounding error δ in F moves x* by δ / p(x*); that conditioning is the problem's, not the
-    solver's).  When tol is below the spacing of doubles near x*, the result is within one
-    ulp.  For K = 1 the bracket has zero width and the result is exactly the logistic ppf.
+    g(hi) and hi - lo <= 2·tol, so ``|x - x*| <= tol`` in absolute terms, where ``x*`` is the
+    root of F as evaluated in float64 (where F is nearly flat, between well separated
+    components, a rounding error δ in F moves ``x*`` by ``δ / p(x*)``; that conditioning is the
+    problem's, not the solver's).  When tol is below the spacing of doubles near ``x*``, the
+    result is within one ulp.  For K = 1 the bracket has zero width and the result is exactly
+    the logistic ppf.
 
     Args:
         q: probabilities in the open interval (0, 1), shape (...).
@@ -442,7 +443,7 @@ def _component_bin_log_probs(mu, s, n):
     """log P(bin j | component k), shape (..., K, N), without cancellation.
 
     Bin j covers [c_j - h, c_j + h] with h = 1/(N - 1); bin 0 extends to -∞ and bin N-1 to +∞.
-    With standardized edges a < b the exact identity
+    With standardized edges a < b the exact identity::
 
         σ(b) - σ(a) = σ(b) · σ(-a) · (1 - exp(-(b - a)))
 
@@ -497,7 +498,7 @@ def discretized_mixture_probs(pi, mu, s, num_classes):
     """Probabilities of the quantization bins under a mixture of logistics (sums to 1).
 
     Bin j has centre c_j = -1 + 2j/(N - 1) and half-width h = 1/(N - 1); the first bin
-    absorbs (-∞, -1 + h] and the last [1 - h, ∞), as in the PixelCNN++/WaveNet loss:
+    absorbs (-∞, -1 + h] and the last [1 - h, ∞), as in the PixelCNN++/WaveNet loss::
 
         P_0     = Σ_k π_k σ((c_0 + h - μ_k)/s_k)
         P_j     = Σ_k π_k [σ((c_j + h - μ_k)/s_k) - σ((c_j - h - μ_k)/s_k)],  0 < j < N-1

@@ -3,15 +3,18 @@
 Static figures (each takes an optional ``ax``/``axes``; without one it creates a figure with
 pyplot so that it shows in a notebook) return a dict of the artists they drew, always with the
 key ``"ax"`` (or ``"axes"``/``"fig"``). Curves are computed with molviz's own numpy densities
-(`molviz.logistic`, `molviz.mixture`), samples are drawn with molviz's torch samplers
-(`molviz.sampling`) from a ``torch.Generator`` seeded with ``seed``, and histograms use
-`molviz.plotting.histogram` (numpy's binning rule, normalised by the total sample count).
+(:mod:`molviz.logistic`, :mod:`molviz.mixture`), samples are drawn with molviz's torch
+samplers (:mod:`molviz.sampling`) from a ``torch.Generator`` seeded with ``seed``, and
+histograms use :func:`molviz.plotting.histogram` (numpy's binning rule, normalised by the
+total sample count).
 
-The explorer figures behind `molviz.widgets` (`MixtureExplorerFigure` and friends, updated in
-place) live in `molviz._explorer_figures` and are re-exported here, as are the style helpers of
-`molviz._style` (`use_book_style`, `COMPONENT_COLORS`, `histogram`).
+The explorer figures behind :mod:`molviz.widgets` (:class:`MixtureExplorerFigure` and friends,
+updated in place) live in ``molviz._explorer_figures`` and are re-exported here, as are the
+style helpers of ``molviz._style`` (:func:`use_book_style`, ``COMPONENT_COLORS``,
+:func:`histogram`, :func:`sample_mixture`).
 
-Colours: component k is ``COMPONENT_COLORS[k]`` (matplotlib's tab10), everywhere.
+Components are numbered k = 0, 1, ..., K-1 in every label, and component k is drawn in
+``COMPONENT_COLORS[k]`` (matplotlib's tab10), everywhere.
 
 See the book chapters ``book/logistic.md`` ... ``book/training.md`` (each figure's docstring
 names its chapter).
@@ -25,7 +28,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.axes import Axes
-from matplotlib.colors import ListedColormap
+from matplotlib.colors import ListedColormap, to_rgb
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 from scipy import stats
@@ -46,10 +49,15 @@ from molviz._style import (
     MAX_SAMPLES,
     SAMPLE_COLOR,
     bin_edges,
+    bins_beyond,
     check_int,
+    check_threshold,
     check_xlim,
+    clip_span,
+    coarsen_bins,
     component_color,
     default_xlim,
+    edge_bin_label,
     fmt_params,
     get_axes,
     histogram,
@@ -58,8 +66,10 @@ from molviz._style import (
     mixture_params,
     sample_mixture,
     scalar_params,
+    separator_segments,
     subscript,
     use_book_style,
+    zoom_window,
 )
 from molviz._validate import (
     as_float_array,
@@ -113,20 +123,20 @@ def plot_histogram(
 ):
     """Draw a density histogram of samples as filled steps, optionally stacked by group.
 
-    Heights are `histogram` densities: count / (n · bin width) with n all samples, so the
-    bars are directly comparable with a density curve on the same window.
+    Heights are :func:`histogram` densities, ``count / (n * bin width)`` with n all samples, so
+    the bars are directly comparable with a density curve on the same window.
 
     Args:
         ax: axes to draw into (new figure if None).
         samples: array-like of finite samples.
-        bins, range: as `numpy.histogram` (equal-width bins on range).
+        bins, range: as ``numpy.histogram`` (equal-width bins on range).
         groups: optional int array of group labels (component index k of each sample); the
             histogram is then stacked, group k in ``COMPONENT_COLORS[k]``.
         num_groups: number of groups G (default max label + 1).
         color: fill colour of an ungrouped histogram (default ``SAMPLE_COLOR``).
 
     Returns:
-        dict with ``"ax"``, ``"hist"`` (list of `StepPatch`, one per group, bottom to top),
+        dict with ``"ax"``, ``"hist"`` (list of ``StepPatch``, one per group, bottom to top),
         ``"heights"`` ((bins,) or (G, bins) densities) and ``"edges"``.
 
     See the book chapter ``book/logistic.md``.
@@ -168,17 +178,18 @@ def plot_histogram(
 
 
 def plot_logistic_pdf(ax=None, mu=0.0, s=1.0, *, gaussian=False, logy=False, xlim=None, num=801):
-    """Plot the logistic density p(x; μ, s), optionally with the Gaussian of equal variance.
+    r"""Plot the logistic density p(x; μ, s), optionally with the Gaussian of equal variance.
 
-    p(x) = e^{-z} / (s (1 + e^{-z})^2), z = (x - μ)/s, computed with
-    `molviz.logistic.logistic_pdf`. The Gaussian has the same mean μ and standard deviation
-    σ = sπ/√3 (`molviz.logistic.logistic_std`); on a log y-axis (``logy=True``) the logistic's
-    linear tails (``log p ≈ -|z|``) against the Gaussian's parabolic ones are plain to see.
+    :math:`p(x) = e^{-z} / \bigl(s\,(1 + e^{-z})^2\bigr)` with :math:`z = (x - \mu)/s`, computed
+    with :func:`molviz.logistic.logistic_pdf`. The Gaussian has the same mean μ and standard
+    deviation :math:`\mathrm{sd} = s\pi/\sqrt{3}` (:func:`molviz.logistic.logistic_std`); on a
+    log y-axis (``logy=True``) the logistic's straight tails (:math:`\log p \approx -|z|`)
+    against the Gaussian's parabolic ones are plain to see.
 
     Args:
         ax: axes (new figure if None).
         mu, s: location μ and scale s > 0 (scalars).
-        gaussian: also draw N(μ, σ²) with σ = sπ/√3.
+        gaussian: also draw the Gaussian with mean μ and sd = sπ/√3.
         logy: log-scale y axis (for the tails).
         xlim: (lo, hi) plotting range; default μ ± 8s (μ ± 20s with logy).
         num: number of grid points.
@@ -190,26 +201,16 @@ def plot_logistic_pdf(ax=None, mu=0.0, s=1.0, *, gaussian=False, logy=False, xli
     """
     mu, s = scalar_params(mu, s)
     ax = get_axes(ax)
-    xlim = check_xlim(xlim or default_xlim(mu, s, 20.0 if logy else 8.0))
-    x = np.linspace(*xlim, check_int("num", num, 2))
+    x = _grid(xlim or default_xlim(mu, s, 20.0 if logy else 8.0), num)
     y = logistic.logistic_pdf(x, mu, s)
     (pdf,) = ax.plot(x, y, color=component_color(0), label=f"logistic ({fmt_params(mu, s)})")
-    gline = None
-    if gaussian:
-        sigma = float(logistic.logistic_std(s))
-        (gline,) = ax.plot(
-            x,
-            stats.norm.pdf(x, mu, sigma),
-            "--",
-            color=GAUSSIAN_COLOR,
-            label=f"Gaussian, same variance (σ = sπ/√3 = {sigma:.3g})",
-        )
+    gline = _equal_variance_gaussian(ax, gaussian, stats.norm.pdf, x, mu, s, "same variance")
     if logy:
         ax.set_yscale("log")
         ax.set_ylim(0.3 * float(y.min()), 3.0 * float(y.max()))
     else:
-        ax.set_ylim(0, None)
-    ax.set_xlim(*xlim)
+        ax.set_ylim(0, 1.3 * float(y.max()))  # room for the legend above the peak
+    ax.set_xlim(x[0], x[-1])
     ax.set_xlabel("x")
     ax.set_ylabel("density p(x)" + (" (log scale)" if logy else ""))
     ax.set_title("Logistic density" + (" and Gaussian of equal variance" if gaussian else ""))
@@ -218,15 +219,16 @@ def plot_logistic_pdf(ax=None, mu=0.0, s=1.0, *, gaussian=False, logy=False, xli
 
 
 def plot_logistic_cdf(ax=None, mu=0.0, s=1.0, *, gaussian=False, xlim=None, num=801):
-    """Plot the logistic CDF F(x) = σ((x - μ)/s), optionally with the equal-variance Gaussian.
+    r"""Plot the logistic CDF F(x) = σ((x - μ)/s), optionally with the equal-variance Gaussian.
 
-    Computed with `molviz.logistic.logistic_cdf` (the sigmoid σ = expit); the Gaussian CDF
-    uses σ = sπ/√3.
+    Computed with :func:`molviz.logistic.logistic_cdf`; σ is the sigmoid
+    :math:`\sigma(z) = 1/(1 + e^{-z})` (``scipy.special.expit``). The Gaussian CDF has the same
+    mean and standard deviation, :math:`\mathrm{sd} = s\pi/\sqrt{3}`.
 
     Args:
         ax: axes (new figure if None).
         mu, s: location μ and scale s > 0.
-        gaussian: also draw the CDF of N(μ, (sπ/√3)²).
+        gaussian: also draw the CDF of the Gaussian with mean μ and sd = sπ/√3.
         xlim: plotting range, default μ ± 8s.
         num: number of grid points.
 
@@ -237,25 +239,15 @@ def plot_logistic_cdf(ax=None, mu=0.0, s=1.0, *, gaussian=False, xlim=None, num=
     """
     mu, s = scalar_params(mu, s)
     ax = get_axes(ax)
-    xlim = check_xlim(xlim or default_xlim(mu, s, 8.0))
-    x = np.linspace(*xlim, check_int("num", num, 2))
+    x = _grid(xlim or default_xlim(mu, s, 8.0), num)
     (cdf,) = ax.plot(
         x,
         logistic.logistic_cdf(x, mu, s),
         color=component_color(0),
         label=f"logistic CDF σ((x-μ)/s) ({fmt_params(mu, s)})",
     )
-    gline = None
-    if gaussian:
-        sigma = float(logistic.logistic_std(s))
-        (gline,) = ax.plot(
-            x,
-            stats.norm.cdf(x, mu, sigma),
-            "--",
-            color=GAUSSIAN_COLOR,
-            label=f"Gaussian CDF, σ = {sigma:.3g}",
-        )
-    ax.set_xlim(*xlim)
+    gline = _equal_variance_gaussian(ax, gaussian, stats.norm.cdf, x, mu, s, "CDF")
+    ax.set_xlim(x[0], x[-1])
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel("x")
     ax.set_ylabel("F(x) = P(X ≤ x)")
@@ -264,11 +256,26 @@ def plot_logistic_cdf(ax=None, mu=0.0, s=1.0, *, gaussian=False, xlim=None, num=
     return {"ax": ax, "cdf": cdf, "gaussian": gline, "x": x}
 
 
-def plot_sigmoid_logit(axes=None, *, zlim=6.0, z0=1.5, num=801):
-    """Two panels: the sigmoid σ(z) (standard logistic CDF) and its inverse logit(q) (quantile).
+def _grid(xlim, num):
+    """``num`` points on the checked range ``xlim``."""
+    return np.linspace(*check_xlim(xlim), check_int("num", num, 2))
 
-    σ(z) = 1/(1 + e^{-z}) and logit(q) = log(q/(1 - q)) are inverse functions; one pair
-    (z0, σ(z0)) is marked in both panels to show the swap of axes.
+
+def _equal_variance_gaussian(ax, show, fn, x, mu, s, what):
+    """Dashed grey ``fn`` (norm.pdf or norm.cdf) of the Gaussian with sd = sπ/√3, or None."""
+    if not show:
+        return None
+    sd = float(logistic.logistic_std(s))
+    label = f"Gaussian, {what} (sd = sπ/√3 = {sd:.3g})"
+    return ax.plot(x, fn(x, mu, sd), "--", color=GAUSSIAN_COLOR, label=label)[0]
+
+
+def plot_sigmoid_logit(axes=None, *, zlim=6.0, z0=1.5, num=801):
+    r"""Two panels: the sigmoid σ(z) (standard logistic CDF) and its inverse logit(q) (quantile).
+
+    :math:`\sigma(z) = 1/(1 + e^{-z})` and :math:`\operatorname{logit}(q) = \log(q/(1 - q))`
+    are inverse functions; one pair (z0, σ(z0)) is marked in both panels to show the swap of
+    axes.
 
     Args:
         axes: sequence of two axes (new 1x2 figure if None).
@@ -306,7 +313,7 @@ def plot_sigmoid_logit(axes=None, *, zlim=6.0, z0=1.5, num=801):
     )
     a0.set_xlabel("z")
     a0.set_ylabel("σ(z)")
-    a0.set_title("CDF: sigmoid σ(z) = 1/(1 + exp(-z))")
+    a0.set_title(r"CDF: sigmoid $\sigma(z) = 1\,/\,(1 + e^{-z})$")
     a0.set_xlim(-zlim, zlim)
     a0.set_ylim(0, 1)
     a0.legend(loc="lower right")
@@ -322,7 +329,7 @@ def plot_sigmoid_logit(axes=None, *, zlim=6.0, z0=1.5, num=801):
     )
     a1.set_xlabel("q")
     a1.set_ylabel("logit(q)")
-    a1.set_title("Quantile: logit(q) = log(q/(1-q))")
+    a1.set_title(r"Quantile: $\mathrm{logit}(q) = \log(q\,/\,(1 - q))$")
     a1.set_xlim(0, 1)
     a1.set_ylim(-zlim, zlim)
     a1.legend(loc="lower right")
@@ -349,12 +356,13 @@ def plot_mixture(
     xlim=None,
     num=801,
 ):
-    """Plot a mixture density with its weighted components and a histogram of samples.
+    r"""Plot a mixture density with its weighted components and a histogram of samples.
 
-    Draws p(x) = Σ_k π_k f(x; μ_k, s_k) (`molviz.mixture.mixture_pdf`) and each weighted
-    component π_k f(x; μ_k, s_k) (dashed, colour k). Samples are either given (``samples``,
-    with ``index`` = component of each sample to stack the histogram by component) or drawn
-    here (``n`` samples with `sample_mixture`, stacked by component).
+    Draws :math:`p(x) = \sum_k \pi_k f(x; \mu_k, s_k)` (:func:`molviz.mixture.mixture_pdf`) and
+    each weighted component :math:`\pi_k f(x; \mu_k, s_k)`, k = 0 … K-1 (dashed, colour k).
+    Samples are either given (``samples``, with ``index`` = component of each sample to stack
+    the histogram by component) or drawn here (``n`` samples with :func:`sample_mixture`,
+    stacked by component).
 
     Args:
         ax: axes (new figure if None).
@@ -378,12 +386,10 @@ def plot_mixture(
 
     See the book chapter ``book/mixtures.md``.
     """
-    if pi is None or mu is None or s is None:
-        raise ValueError("pi, mu and s must all be given (arrays of shape (K,))")
     pi, mu, s, K = mixture_params(pi, mu, s)
     ax = get_axes(ax)
-    xlim = check_xlim(xlim or default_xlim(mu, s))
-    x = np.linspace(*xlim, check_int("num", num, 2))
+    x = _grid(xlim or default_xlim(mu, s), num)
+    xlim = (x[0], x[-1])
     if index is not None and samples is None:
         raise ValueError("index (component of each sample) needs samples, got samples=None")
     if samples is None and n is not None:
@@ -397,19 +403,13 @@ def plot_mixture(
         if index is not None:  # one legend entry for the stack
             for k, patch in enumerate(h["hist"]):
                 patch.set_label("samples, stacked by component" if k == 0 else "_nolegend_")
-    comps = []
-    if components:
-        for k in range(K):
-            (line,) = ax.plot(
-                x,
-                pi[k] * logistic.logistic_pdf(x, mu[k], s[k]),
-                "--",
-                color=component_color(k),
-                lw=1.4,
-                label=f"π{subscript(k)} f{subscript(k)}(x): π = {pi[k]:.2f}, μ = {mu[k]:.3g}, "
-                f"s = {s[k]:.3g}",
-            )
-            comps.append(line)
+    comps = _weighted_components(
+        ax if components else None,
+        x,
+        (pi, mu, s),
+        logistic.logistic_pdf,
+        lambda k, i: f"π{i} f{i}(x): π = {pi[k]:.2f}, μ = {mu[k]:.3g}, s = {s[k]:.3g}",
+    )
     (mix,) = ax.plot(
         x, mixture.mixture_pdf(x, pi, mu, s), color=DENSITY_COLOR, lw=2.2, label="mixture p(x)"
     )
@@ -424,10 +424,10 @@ def plot_mixture(
 
 
 def plot_mixture_cdf(ax=None, pi=None, mu=None, s=None, *, components=True, xlim=None, num=801):
-    """Plot the mixture CDF F(x) = Σ_k π_k σ((x - μ_k)/s_k) and the weighted component CDFs.
+    r"""Plot the mixture CDF F(x) = Σ_k π_k σ((x - μ_k)/s_k) and the weighted component CDFs.
 
-    Each dashed curve π_k σ((x - μ_k)/s_k) rises from 0 to π_k; they add up to F
-    (`molviz.mixture.mixture_cdf`).
+    Each dashed curve :math:`\pi_k \sigma((x - \mu_k)/s_k)`, k = 0 … K-1, rises from 0 to
+    :math:`\pi_k`; they add up to F (:func:`molviz.mixture.mixture_cdf`).
 
     Args:
         ax: axes (new figure if None).
@@ -441,28 +441,20 @@ def plot_mixture_cdf(ax=None, pi=None, mu=None, s=None, *, components=True, xlim
 
     See the book chapter ``book/mixtures.md``.
     """
-    if pi is None or mu is None or s is None:
-        raise ValueError("pi, mu and s must all be given (arrays of shape (K,))")
     pi, mu, s, K = mixture_params(pi, mu, s)
     ax = get_axes(ax)
-    xlim = check_xlim(xlim or default_xlim(mu, s))
-    x = np.linspace(*xlim, check_int("num", num, 2))
-    comps = []
-    if components:
-        for k in range(K):
-            (line,) = ax.plot(
-                x,
-                pi[k] * logistic.logistic_cdf(x, mu[k], s[k]),
-                "--",
-                color=component_color(k),
-                lw=1.4,
-                label=f"π{subscript(k)} σ((x-μ{subscript(k)})/s{subscript(k)})",
-            )
-            comps.append(line)
+    x = _grid(xlim or default_xlim(mu, s), num)
+    comps = _weighted_components(
+        ax if components else None,
+        x,
+        (pi, mu, s),
+        logistic.logistic_cdf,
+        lambda k, i: f"π{i} σ((x-μ{i})/s{i})",
+    )
     (cdf,) = ax.plot(
         x, mixture.mixture_cdf(x, pi, mu, s), color=DENSITY_COLOR, lw=2.2, label="mixture CDF F(x)"
     )
-    ax.set_xlim(*xlim)
+    ax.set_xlim(x[0], x[-1])
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel("x")
     ax.set_ylabel("F(x) = P(X ≤ x)")
@@ -471,11 +463,29 @@ def plot_mixture_cdf(ax=None, pi=None, mu=None, s=None, *, components=True, xlim
     return {"ax": ax, "cdf": cdf, "components": comps}
 
 
-def plot_softmax_weights(ax=None, logits=None, *, temperature=1.0, annotate=True):
-    """Bar chart of the mixture weights π = softmax(logits / τ), one colour per component.
+def _weighted_components(ax, x, params, fn, label):
+    """Dashed curves π_k fn(x; μ_k, s_k) in colour k (none if ax is None); label(k, "ₖ")."""
+    if ax is None:
+        return []
+    return [
+        ax.plot(
+            x,
+            p * fn(x, m, sc),
+            "--",
+            color=component_color(k),
+            lw=1.4,
+            label=label(k, subscript(k)),
+        )[0]
+        for k, (p, m, sc) in enumerate(zip(*params, strict=True))
+    ]
 
-    π_k = exp(l_k/τ) / Σ_j exp(l_j/τ), computed with `molviz.mixture.softmax`. The tick
-    labels show each logit l_k; the bars are annotated with π_k.
+
+def plot_softmax_weights(ax=None, logits=None, *, temperature=1.0, annotate=True):
+    r"""Bar chart of the mixture weights π = softmax(logits / τ), one colour per component.
+
+    :math:`\pi_k = e^{l_k/\tau} / \sum_j e^{l_j/\tau}`, computed with
+    :func:`molviz.mixture.softmax`. The tick labels show each component k = 0 … K-1 and its
+    logit :math:`l_k`; the bars are annotated with :math:`\pi_k`.
 
     Args:
         ax: axes (new figure if None).
@@ -510,7 +520,7 @@ def plot_softmax_weights(ax=None, logits=None, *, temperature=1.0, annotate=True
     ax.set_xticks(np.arange(K), [f"k = {k}\nl = {logits[k]:.3g}" for k in range(K)])
     ax.set_ylim(0, min(1.0, float(pi.max())) * 1.18)
     ax.set_xlabel("component (logit)")
-    ax.set_ylabel("weight π_k")
+    ax.set_ylabel(r"weight $\pi_k$")
     tau_txt = "" if tau == 1.0 else f" / τ, τ = {tau:g}"
     ax.set_title(f"Weights π = softmax(logits{tau_txt})")
     return {"ax": ax, "bars": bars, "pi": pi}
@@ -532,9 +542,10 @@ def plot_clamped_mixture(
     """Plot the law of clamp(X, lo, hi) for a mixture X: density inside, point masses at the ends.
 
     Clamping (as the vocoder does with ``torch.clamp(x, -1, 1)``) moves all mass outside
-    [lo, hi] onto the two end points: P(x = lo) = F(lo) (`molviz.mixture.mixture_cdf`) and
-    P(x = hi) = 1 - F(hi) (`molviz.mixture.mixture_sf`). Inside, the density is unchanged.
-    Samples (given, or n drawn with `sample_mixture` and clamped here) are shown as a
+    [lo, hi] onto the two end points: P(x = lo) = F(lo) (:func:`molviz.mixture.mixture_cdf`)
+    and P(x = hi) = 1 - F(hi) (:func:`molviz.mixture.mixture_sf`). Inside, the density is
+    unchanged.
+    Samples (given, or n drawn with :func:`sample_mixture` and clamped here) are shown as a
     histogram of the values strictly inside (normalised by all n) and as the observed
     fractions exactly at lo and hi, on a second y-axis for probability mass.
 
@@ -553,8 +564,6 @@ def plot_clamped_mixture(
 
     See the book chapter ``book/vocoder_sampler.md``.
     """
-    if pi is None or mu is None or s is None:
-        raise ValueError("pi, mu and s must all be given (arrays of shape (K,))")
     pi, mu, s, _ = mixture_params(pi, mu, s)
     lo, hi = check_xlim((lo, hi))
     ax = get_axes(ax)
@@ -635,13 +644,14 @@ def plot_clamped_mixture(
 def plot_gumbel_convergence(
     ax=None, logits=None, *, n_max=100_000, seed=0, eps=1e-5, num_points=60, band=True
 ):
-    """Empirical component frequencies of the Gumbel-max trick converging to softmax(logits).
+    r"""Empirical component frequencies of the Gumbel-max trick converging to softmax(logits).
 
-    Draws n_max component choices k = argmax_j (l_j + g_j) with `molviz.sampling.gumbel_max`
-    (g_j Gumbel noise from uniforms clipped to (ε, 1-ε)) and plots, for n on a log grid, the
-    fraction of the first n choices equal to k, against π = softmax(l) (dashed). The shaded
-    band is π_k ± 2 sqrt(π_k (1 - π_k) / n), the binomial standard error: the frequencies
-    shrink onto π at rate 1/√n.
+    Draws n_max component choices :math:`k = \operatorname{argmax}_j (l_j + g_j)` with
+    :func:`molviz.sampling.gumbel_max` (:math:`g_j` Gumbel noise from uniforms clipped to
+    (ε, 1-ε)) and plots, for n on a log grid, the fraction of the first n choices equal to
+    each k = 0 … K-1, against π = softmax(l) (dashed). The shaded band is
+    :math:`\pi_k \pm 2\sqrt{\pi_k (1 - \pi_k) / n}`, two binomial standard errors: the
+    frequencies shrink onto π at rate :math:`1/\sqrt{n}`.
 
     Args:
         ax: axes (new figure if None).
@@ -704,12 +714,12 @@ def plot_gumbel_convergence(
 
 
 def plot_gumbel_pdf(ax=None, *, eps=1e-5, logy=True, xlim=(-4.0, 14.0), num=801):
-    """Standard Gumbel density with the bounds that uniform clipping to (ε, 1-ε) imposes.
+    r"""Standard Gumbel density with the bounds that uniform clipping to (ε, 1-ε) imposes.
 
-    g = -log(-log u) with u ∈ (ε, 1-ε) lies in (lo, hi) = `molviz.sampling.gumbel_bounds`
-    (≈ (-2.44, 11.51) for ε = 1e-5); each clipped tail has probability ε. Density
-    exp(-(g + e^{-g})) from `scipy.stats.gumbel_r`. The gap hi - lo ≈ 13.96 is the largest
-    logit difference that Gumbel noise can overturn.
+    :math:`g = -\log(-\log u)` with u ∈ (ε, 1-ε) lies in (lo, hi) =
+    :func:`molviz.sampling.gumbel_bounds` (≈ (-2.44, 11.51) for ε = 1e-5); each clipped tail has
+    probability ε. Density :math:`e^{-(g + e^{-g})}` from ``scipy.stats.gumbel_r``. The gap
+    hi - lo ≈ 13.96 is the largest logit difference that Gumbel noise can overturn.
 
     Args:
         ax: axes (new figure if None).
@@ -726,38 +736,15 @@ def plot_gumbel_pdf(ax=None, *, eps=1e-5, logy=True, xlim=(-4.0, 14.0), num=801)
     """
     eps = check_eps(eps)
     lo, hi = (float(v) for v in sampling.gumbel_bounds(eps))
-    xlim = check_xlim(xlim)
     ax = get_axes(ax)
-    g = np.linspace(*xlim, check_int("num", num, 2))
+    g = _grid(xlim, num)
+    xlim = (g[0], g[-1])
     y = stats.gumbel_r.pdf(g)
     (pdf,) = ax.plot(g, y, color=component_color(0), label="Gumbel(0, 1) density")
-    trans = ax.get_xaxis_transform()
-    clip = [
-        ax.add_patch(
-            Rectangle(
-                (xlim[0], 0),
-                lo - xlim[0],
-                1,
-                transform=trans,
-                color=CLIP_COLOR,
-                alpha=0.12,
-                lw=0,
-                label=f"never drawn (mass ε = {eps:g} per side)",
-            )
-        ),
-        ax.add_patch(
-            Rectangle(
-                (hi, 0),
-                max(xlim[1] - hi, 0.0),
-                1,
-                transform=trans,
-                color=CLIP_COLOR,
-                alpha=0.12,
-                lw=0,
-            )
-        ),
-    ]
+    never = f"never drawn (mass ε = {eps:g} per side)"
+    clip = [clip_span(ax, xlim[0], lo, label=never), clip_span(ax, hi, xlim[1])]
     bounds = [ax.axvline(v, color=CLIP_COLOR, lw=1.2, ls="--") for v in (lo, hi)]
+    trans = ax.get_xaxis_transform()
     for v, ha in ((lo, "right"), (hi, "left")):
         ax.annotate(f" {v:.2f} ", (v, 0.93), xycoords=trans, ha=ha, color=CLIP_COLOR, fontsize=10)
     if logy:
@@ -789,13 +776,14 @@ def plot_inversion(
     xlim=None,
     num=1601,
 ):
-    """Inversion sampling drawn as a mapping: u on the y-axis, through the CDF, down to x.
+    r"""Inversion sampling drawn as a mapping: u on the y-axis, through the CDF, down to x.
 
-    x = F^{-1}(u) = μ + s·logit(u) (`molviz.logistic.logistic_ppf`) for each given u. The
-    regions that the sampler's clip u ∈ (ε, 1-ε) excludes are shaded: u < ε and u > 1-ε on
-    the y-axis, and ``|x - μ| > s·log((1-ε)/ε)`` (`molviz.sampling.truncation_bound`, ≈ 11.51 s)
-    on the x-axis. With ``yscale="logit"`` the CDF becomes a straight line and the ε bands are
-    visible; on the linear scale they are thinner than a pixel.
+    :math:`x = F^{-1}(u) = \mu + s \operatorname{logit}(u)` (:func:`molviz.logistic.logistic_ppf`)
+    for each given u. The regions that the sampler's clip u ∈ (ε, 1-ε) excludes are shaded:
+    u < ε and u > 1-ε on the y-axis, and :math:`|x - \mu| > s \log((1-\varepsilon)/\varepsilon)`
+    (:func:`molviz.sampling.truncation_bound`, ≈ 11.51 s) on the x-axis. With
+    ``yscale="logit"`` the CDF becomes a straight line and the ε bands are visible; on the
+    linear scale they are thinner than a pixel.
 
     Args:
         ax: axes (new figure if None).
@@ -808,8 +796,9 @@ def plot_inversion(
 
     Returns:
         dict: ``"ax"``, ``"cdf"`` (Line2D), ``"arrows"`` (list of Annotation, two per u),
-        ``"clip"`` (list of Rectangle: two horizontal bands, two vertical), ``"x"`` (the
-        mapped F^{-1}(u), array), ``"bound"`` (s·log((1-ε)/ε)).
+        ``"labels"`` (the text "u = … → x = …" on each horizontal arrow), ``"clip"`` (list of
+        Rectangle: two horizontal bands, two vertical), ``"x"`` (the mapped
+        :math:`F^{-1}(u)`, array), ``"bound"`` (:math:`s \log((1-\varepsilon)/\varepsilon)`).
 
     See the book chapter ``book/inversion.md``.
     """
@@ -821,84 +810,39 @@ def plot_inversion(
     if uu.size == 0 or not (np.all(uu > 0) and np.all(uu < 1)):
         raise ValueError(f"u must be non-empty with values in the open interval (0, 1), got {u!r}")
     bound = s * float(sampling.truncation_bound(eps))
-    xlim = check_xlim(xlim or (mu - 14 * s, mu + 14 * s))
     ax = get_axes(ax)
-    x = np.linspace(*xlim, check_int("num", num, 2))
+    x = _grid(xlim or (mu - 14 * s, mu + 14 * s), num)
+    xlim = (x[0], x[-1])
     ymin, ymax = (0.0, 1.0) if yscale == "linear" else (eps / 100, 1 - eps / 100)
     F = logistic.logistic_cdf(x, mu, s)
     if yscale == "logit":
         F = np.clip(F, ymin, ymax)
     (cdf,) = ax.plot(x, F, color=DENSITY_COLOR, lw=2, label=f"CDF F(x), {fmt_params(mu, s)}")
-    ytrans, xtrans = ax.get_yaxis_transform(), ax.get_xaxis_transform()
+    u_out = f"u outside ({eps:g}, 1 - {eps:g})"
+    x_out = f"|x - μ| > {bound / s:.2f} s: never drawn"
     clip = [
-        ax.add_patch(
-            Rectangle(
-                (0, ymin),
-                1,
-                eps - ymin,
-                transform=ytrans,
-                color=CLIP_COLOR,
-                alpha=0.15,
-                lw=0,
-                label=f"u outside ({eps:g}, 1 - {eps:g})",
-            )
-        ),
-        ax.add_patch(
-            Rectangle(
-                (0, 1 - eps),
-                1,
-                ymax - (1 - eps),
-                transform=ytrans,
-                color=CLIP_COLOR,
-                alpha=0.15,
-                lw=0,
-            )
-        ),
-        ax.add_patch(
-            Rectangle(
-                (xlim[0], 0),
-                max(mu - bound - xlim[0], 0.0),
-                1,
-                transform=xtrans,
-                color=CLIP_COLOR,
-                alpha=0.07,
-                lw=0,
-                label=f"|x - μ| > {bound / s:.2f} s: never drawn",
-            )
-        ),
-        ax.add_patch(
-            Rectangle(
-                (mu + bound, 0),
-                max(xlim[1] - mu - bound, 0.0),
-                1,
-                transform=xtrans,
-                color=CLIP_COLOR,
-                alpha=0.07,
-                lw=0,
-            )
-        ),
+        clip_span(ax, ymin, eps, alpha=0.15, label=u_out, axis="y"),
+        clip_span(ax, 1 - eps, ymax, alpha=0.15, axis="y"),
+        clip_span(ax, xlim[0], mu - bound, alpha=0.07, label=x_out),
+        clip_span(ax, mu + bound, xlim[1], alpha=0.07),
     ]
     xs = logistic.logistic_ppf(uu, mu, s)
-    arrows = []
+    arrows, labels = [], []
     for i, (ui, xi) in enumerate(zip(uu, xs, strict=True)):
-        c = component_color(1 + i % 9)
-        arrows.append(
+        style = {"arrowstyle": "->", "color": component_color(1 + i % 9), "lw": 1.3}
+        for start, end in (((xlim[0], ui), (xi, ui)), ((xi, ui), (xi, ymin))):
+            arrows.append(ax.annotate("", xy=end, xytext=start, arrowprops=style))
+        labels.append(  # written on the arrow, not in the legend
             ax.annotate(
-                "",
-                xy=(xi, ui),
-                xytext=(xlim[0], ui),
-                arrowprops={"arrowstyle": "->", "color": c, "lw": 1.3},
+                f"u = {ui:g} → x = {xi:.3g}",
+                (xlim[0], ui),
+                xytext=(3, 2),
+                textcoords="offset points",
+                color=style["color"],
+                fontsize=8.5,
+                va="bottom",
             )
         )
-        arrows.append(
-            ax.annotate(
-                "",
-                xy=(xi, ymin),
-                xytext=(xi, ui),
-                arrowprops={"arrowstyle": "->", "color": c, "lw": 1.3},
-            )
-        )
-        ax.plot([], [], color=c, label=f"u = {ui:g} → x = {xi:.3g}")
     ax.set_yscale(yscale)
     ax.set_xlim(*xlim)
     ax.set_ylim(ymin, ymax)
@@ -906,7 +850,8 @@ def plot_inversion(
     ax.set_ylabel("u ~ U(ε, 1 - ε)" + (" (logit scale)" if yscale == "logit" else ""))
     ax.set_title("Inversion sampling: u → x through the CDF")
     ax.legend(loc="lower right", fontsize=8.5)
-    return {"ax": ax, "cdf": cdf, "arrows": arrows, "clip": clip, "x": xs, "bound": bound}
+    out = {"ax": ax, "cdf": cdf, "arrows": arrows, "labels": labels, "clip": clip}
+    return {**out, "x": xs, "bound": bound}
 
 
 # --------------------------------------------------------------------------------------
@@ -922,7 +867,7 @@ def plot_channel_layout(ax=None, K=3, T=8, *, B=None, t=None):
     """Diagram of a vocoder output y of shape (B, 3K, T) and its three channel blocks.
 
     Rows are channels c = 0 … 3K-1, columns time steps. Channels 0:K hold the mixture logits,
-    K:2K the means μ, 2K:3K the log-scales log s (`molviz.vocoder.unpack_mol_params` slices
+    K:2K the means μ, 2K:3K the log-scales log s (:func:`molviz.vocoder.unpack_mol_params` slices
     them this way and moves time before components: three (B, T, K) tensors). Column ``t`` is
     outlined: one time step carries all 3K numbers of one mixture. With ``B`` > 1, further batch
     items are drawn as sheets behind.
@@ -1054,120 +999,119 @@ def plot_discretized_bins(
 ):
     """Bin probabilities of a mixture of logistics on the vocoder's N-class grid.
 
-    P_j from `molviz.mixture.discretized_mixture_probs`: bin j is centred at
-    c_j = -1 + 2j/(N-1) with width 2/(N-1); the first and last bins absorb the tails
-    (-∞, -1 + 1/(N-1)] and [1 - 1/(N-1), ∞) and are highlighted. With ``density=True`` the
-    bars show P_j / width (comparable across N and with the density p(x), drawn if ``pdf``);
-    otherwise the masses P_j themselves.
+    :math:`P_j` from :func:`molviz.mixture.discretized_mixture_probs`: bin j is centred at
+    :math:`c_j = -1 + 2j/(N-1)` with width :math:`2/(N-1)`; the first and last bins absorb the
+    tails :math:`(-\\infty, -1 + 1/(N-1)]` and :math:`[1 - 1/(N-1), \\infty)` and are drawn in
+    red (with an outline, so that even a bin narrower than a pixel shows). With
+    ``density=True`` the bars show :math:`P_j / \\text{width}` (comparable across N and with the
+    density p(x), drawn if ``pdf``); otherwise the masses :math:`P_j` themselves.
+
+    On a linear axis the y range fits the interior bins and p(x); an edge bin that reaches
+    above it is cut at the top and labelled with its mass (at N = 65536 an edge bin is
+    3·10⁻⁵ wide and its :math:`P / \\text{width}` runs to thousands). When at most 200 bins are
+    in view, thin white lines separate them; more than 2000 visible density bins are drawn
+    merged in equal groups at their mean density (a panel cannot show more).
 
     Args:
         ax: axes (new figure if None).
         pi, mu, s: mixture parameters, shape (K,).
         num_classes: N >= 2 (256 = 8 bit, 65536 = 16 bit).
-        xlim: plotting range, default [-1 - width, 1 + width]; only bins inside are drawn.
-        density: plot P_j / width instead of P_j.
+        xlim: plotting range, default [-1 - m, 1 + m] with m = max(2 width, 0.04); only bins
+            inside are drawn.
+        density: plot :math:`P_j / \\text{width}` instead of :math:`P_j`.
         pdf: overlay p(x) (times the width if ``density`` is False).
         highlight_edges: draw the two edge bins in the clip colour.
-        threshold: optional t in (0, 1): mark ±t (the vocoder's loss treats targets with
-            x > 0.999 / x < -0.999 as edge bins) and count the bins beyond.
+        threshold: optional t in (0, 1): shade :math:`|x| > t` (the vocoder's loss treats
+            targets with x > 0.999 or x < -0.999 as edge bins) and count the bins beyond.
         logy: log-scale y axis.
 
     Returns:
         dict: ``"ax"``, ``"bins"`` (StepPatch of the drawn interior bins), ``"edge_bins"`` (list
         of StepPatch, empty if not highlighted or out of view), ``"pdf"`` (Line2D or None),
-        ``"probs"`` ((N,) masses), ``"edges"`` ((N+1,) nominal edges), ``"beyond_threshold"``
-        (number of bin centres > threshold, or None), ``"off_scale"`` (Text labels of edge
-        bins taller than the linear y range).
+        ``"separators"`` (LineCollection or None), ``"probs"`` ((N,) masses), ``"edges"``
+        ((N+1,) nominal edges), ``"beyond_threshold"`` (number of bin centres > threshold, or
+        None), ``"off_scale"`` (Text labels of edge bins cut at the top).
 
     See the book chapter ``book/training.md``.
     """
-    if pi is None or mu is None or s is None:
-        raise ValueError("pi, mu and s must all be given (arrays of shape (K,))")
     pi, mu, s, _ = mixture_params(pi, mu, s)
     N = check_num_classes(num_classes)
     probs = mixture.discretized_mixture_probs(pi, mu, s, N)  # (N,)
     edges = bin_edges(N)  # (N + 1,)
     width = 2.0 / (N - 1)
     scale = 1.0 / width if density else 1.0
-    xlim = check_xlim(xlim or (-1 - 2 * width, 1 + 2 * width))
+    margin = max(2 * width, 0.04)  # the edge bins stand clear of the axes' sides
+    xlim = check_xlim(xlim or (-1 - margin, 1 + margin))
     ax = get_axes(ax)
     j0 = max(int(np.searchsorted(edges, xlim[0], side="right")) - 1, 0)
     j1 = min(int(np.searchsorted(edges, xlim[1], side="left")), N)  # bins j0 .. j1-1 visible
     lo_j, hi_j = (max(j0, 1), min(j1, N - 1)) if highlight_edges else (j0, j1)
-    vals = probs[lo_j:hi_j] * scale
+    vals, vedges = probs[lo_j:hi_j] * scale, edges[lo_j : hi_j + 1]
+    if density and vals.size > 2000:
+        vals, vedges = coarsen_bins(probs[lo_j:hi_j], vedges)
+    label = f"P(bin){' / width' if density else ''}, N = {N}"
     bars = ax.stairs(
-        vals,
-        edges[lo_j : hi_j + 1],
-        fill=True,
-        color=component_color(0),
-        alpha=0.55,
-        lw=0,
-        label=f"P(bin){' / width' if density else ''}, N = {N}",
+        vals, vedges, fill=True, color=component_color(0), alpha=0.55, lw=0, label=label
     )
+    separators = None
+    if 2 <= vals.size <= 200:
+        separators = ax.vlines([], [], [], color="white", lw=0.6)
+        separators.set_segments(separator_segments(vals, vedges))
     edge_bins = []
-    if highlight_edges:
-        for j in (0, N - 1):
-            if j0 <= j < j1:
-                edge_bins.append(
-                    ax.stairs(
-                        probs[j : j + 1] * scale,
-                        edges[j : j + 2],
-                        fill=True,
-                        color=CLIP_COLOR,
-                        alpha=0.75,
-                        lw=0,
-                        label=None if edge_bins else "edge bins (absorb tails)",
-                    )
+    for j in (0, N - 1) if highlight_edges else ():
+        if j0 <= j < j1:
+            edge_bins.append(
+                ax.stairs(
+                    probs[j : j + 1] * scale,
+                    edges[j : j + 2],
+                    fill=True,
+                    facecolor=(*to_rgb(CLIP_COLOR), 0.6),
+                    edgecolor=CLIP_COLOR,
+                    lw=1.0,
+                    label=None if edge_bins else "edge bins (absorb the tails)",
                 )
+            )
     pline = None
     if pdf:
         x = np.linspace(max(xlim[0], edges[j0]), min(xlim[1], edges[j1]), 1201)
         y = mixture.mixture_pdf(x, pi, mu, s) * (1.0 if density else width)
-        (pline,) = ax.plot(
-            x, y, color=DENSITY_COLOR, lw=1.5, label="p(x)" if density else "p(x) · width"
-        )
+        plabel = "p(x)" if density else "p(x) · width"
+        (pline,) = ax.plot(x, y, color=DENSITY_COLOR, lw=1.5, label=plabel)
     beyond = None
     if threshold is not None:
-        thr = check_real_scalar("threshold", threshold)
-        if not 0 < thr < 1:
-            raise ValueError(f"threshold must be in (0, 1), got threshold = {thr!r}")
-        beyond = int(np.count_nonzero(mixture.bin_centers(N) > thr))
+        thr = check_threshold(threshold)
+        beyond = bins_beyond(N, thr)
+        for a, b in ((xlim[0], -thr), (thr, xlim[1])):
+            clip_span(ax, a, b, color="#999999", alpha=0.2)
         for v in (-thr, thr):
             if xlim[0] < v < xlim[1]:
                 ax.axvline(v, color="black", lw=1, ls=":")
-        ax.plot(
-            [],
-            [],
-            color="black",
-            lw=1,
-            ls=":",
-            label=f"|x| = {thr:g}: {beyond} bin(s) beyond at each end",
+        ax.fill_between(
+            [], [], color="#999999", alpha=0.35, label=f"|x| > {thr:g}: {beyond} bin(s) each end"
         )
     off_scale = []
     if logy:
         ax.set_yscale("log")
     else:
-        # the edge bins can be far taller than the rest: scale to the body, label them
+        # the edge bins can be far taller than the rest: fit the body, label the edge bins
         body = [float(vals.max()) if vals.size else 0.0]
         if pline is not None:
             body.append(float(pline.get_ydata().max()))
         top = 1.15 * max(*body, 1e-300)
+        tall = [
+            j for j in (0, N - 1) if highlight_edges and j0 <= j < j1 and probs[j] * scale > top
+        ]
+        if tall:  # room for the labels above the body
+            top *= 1.25
         ax.set_ylim(0, top)
-        for j, ha in ((0, "left"), (N - 1, "right")):
-            if highlight_edges and j0 <= j < j1 and probs[j] * scale > top:
+        for j, x_in, ha in ((0, edges[1], "left"), (N - 1, edges[-2], "right")):
+            if j in tall:
+                text = edge_bin_label(probs[j], width if density else None)
                 off_scale.append(
-                    ax.text(
-                        (edges[j] + edges[j + 1]) / 2,
-                        0.97 * top,
-                        f"edge bin ↑\nP = {probs[j]:.3g}",
-                        ha=ha,
-                        va="top",
-                        color=CLIP_COLOR,
-                        fontsize=8.5,
-                    )
+                    ax.text(x_in, 0.98 * top, text, ha=ha, va="top", color=CLIP_COLOR, fontsize=8.5)
                 )
     ax.set_xlim(*xlim)
-    ax.set_xlabel("x (bin centre c_j = -1 + 2j/(N-1))")
+    ax.set_xlabel("$x$ (bin centres $c_j = -1 + 2j/(N-1)$)")
     ax.set_ylabel("P(bin) / bin width" if density else "P(bin)")
     ax.set_title(f"N = {N} classes, bin width 2/(N-1) = {width:.3g}")
     ax.legend(loc="upper center", fontsize=8.5)
@@ -1176,6 +1120,7 @@ def plot_discretized_bins(
         "bins": bars,
         "edge_bins": edge_bins,
         "pdf": pline,
+        "separators": separators,
         "probs": probs,
         "edges": edges,
         "beyond_threshold": beyond,
@@ -1186,46 +1131,57 @@ def plot_discretized_bins(
 def plot_discretized_comparison(
     pi, mu, s, *, num_classes=(256, 65536), zoom_bins=8, threshold=0.999, fig=None
 ):
-    """Bins at several resolutions side by side: full range and a zoom on the right edge.
+    r"""Bins at several resolutions, one row each: the whole grid, and the bins next to x = 1.
 
-    One row per entry of ``num_classes`` (default 8 vs 16 bit), each with `plot_discretized_bins`
-    on the full range (density scale) and on a zoom [1 - w, 1 + width] (log scale) that shows
-    the last ``zoom_bins`` bins or, if wider, everything beyond ``threshold``: at 65536 classes
-    the vocoder's ``x > 0.999`` test covers 33 bins at each end, at 256 classes only the edge
-    bin.
+    Left, :func:`plot_discretized_bins` on the full range (bar heights
+    :math:`P_j / \text{width}`; the edge bins, cut at the top, are labelled with their mass).
+    Right, the bins next to x = 1 one by one: at least ``zoom_bins`` of them, and everything
+    beyond ``threshold`` (shaded grey) with some bins before it. At 65536 classes the vocoder
+    loss's ``x > 0.999`` test covers 33 bins at each end (the zoom shows them), at 256 classes
+    only the edge bin. One legend for all panels sits below them.
 
     Args:
         pi, mu, s: mixture parameters, shape (K,).
         num_classes: sequence of N values (each >= 2), one row each.
         zoom_bins: minimum number of bins in the zoom, >= 2.
-        threshold: the edge test to mark (or None).
-        fig: a matplotlib Figure to draw into (new pyplot figure if None).
+        threshold: the edge test to mark, in (0, 1) (or None).
+        fig: a matplotlib Figure to draw into (new pyplot figure with constrained layout if
+            None).
 
     Returns:
-        dict: ``"fig"``, ``"axes"`` ((rows, 2) array), ``"panels"`` (list of rows of the dicts
-        returned by `plot_discretized_bins`).
+        dict: ``"fig"``, ``"axes"`` ((rows, 2) array), ``"panels"`` (list of rows
+        ``[full, zoom]`` of the dicts returned by :func:`plot_discretized_bins`; the zoom's
+        ``"beyond_threshold"`` is the count of bin centres beyond ``threshold``).
 
     See the book chapter ``book/training.md``.
     """
     Ns = [check_num_classes(n) for n in np.atleast_1d(np.asarray(num_classes, dtype=object))]
     zoom_bins = check_int("zoom_bins", zoom_bins, 2)
+    thr = None if threshold is None else check_threshold(threshold)
     if fig is None:
-        fig = plt.figure(figsize=(9.0, 3.0 * len(Ns)))
+        fig = plt.figure(figsize=(9.5, 2.9 * len(Ns) + 0.5), layout="constrained")
     axes = np.asarray(fig.subplots(len(Ns), 2, squeeze=False, width_ratios=[1.6, 1]))
     panels = []
     for row, N in enumerate(Ns):
         width = 2.0 / (N - 1)
-        full = plot_discretized_bins(axes[row, 0], pi, mu, s, N, threshold=threshold)
-        span = zoom_bins * width
-        if threshold is not None:
-            span = max(span, 1.5 * (1 - threshold))
+        bits = f" ({N.bit_length() - 1} bit)" if N & (N - 1) == 0 else ""
+        full = plot_discretized_bins(axes[row, 0], pi, mu, s, N)
+        full["ax"].set_title(f"N = {N}{bits}: bin width {width:.3g}")
+        full["ax"].set_xlabel("x")
+        _, (lo, hi) = zoom_window(N, zoom_bins, thr)
         zoom = plot_discretized_bins(
-            axes[row, 1], pi, mu, s, N, xlim=(1 - span, 1 + width), threshold=threshold, logy=True
+            axes[row, 1], pi, mu, s, N, xlim=(lo, hi + width), threshold=thr
         )
-        zoom["ax"].set_title("zoom near x = 1 (log scale)")
-        zoom["ax"].get_legend().remove()
+        beyond = "" if thr is None else f": {zoom['beyond_threshold']} bin(s) beyond {thr:g}"
+        zoom["ax"].set_title(f"next to x = 1{beyond}")
+        zoom["ax"].set_xlabel("x")
         zoom["ax"].xaxis.set_major_locator(MaxNLocator(4))
+        for p in (full, zoom):
+            p["ax"].get_legend().remove()
         panels.append([full, zoom])
+    handles, labels = axes[0, 1].get_legend_handles_labels()
+    labels = [lab.split(", N =")[0].split(":")[0] for lab in labels]  # drop per-row numbers
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(handles), fontsize=9)
     return {"fig": fig, "axes": axes, "panels": panels}
 
 
@@ -1253,9 +1209,9 @@ def plot_fit(
     Args:
         ax: axes (new figure if None).
         target_probs: target distribution over N bins, shape (N,), non-negative.
-        model_probs: model's bin probabilities (e.g. `molviz.mixture.discretized_mixture_probs`
-            of the current parameters), shape (N,).
-        centers: bin centres (N,); default `molviz.mixture.bin_centers` (N).
+        model_probs: model's bin probabilities, e.g.
+            :func:`molviz.mixture.discretized_mixture_probs` of the current parameters, (N,).
+        centers: bin centres (N,); default :func:`molviz.mixture.bin_centers` (N).
         step: optional training step for the title.
         loss: optional loss value for the title.
         unit: unit of the loss.
@@ -1302,7 +1258,7 @@ def plot_fit(
 def plot_fit_frames(
     target_probs, frames, *, centers=None, ncols=3, unit="bits per sample", fig=None
 ):
-    """Grid of fit frames (one `plot_fit` panel per recorded training step).
+    """Grid of fit frames (one :func:`plot_fit` panel per recorded training step).
 
     Args:
         target_probs: target bin probabilities, shape (N,).
@@ -1313,7 +1269,8 @@ def plot_fit_frames(
         fig: Figure to draw into (new pyplot figure if None).
 
     Returns:
-        dict: ``"fig"``, ``"axes"`` (flat list of used axes), ``"panels"`` (dicts of `plot_fit`).
+        dict: ``"fig"``, ``"axes"`` (flat list of used axes), ``"panels"`` (dicts of
+        :func:`plot_fit`).
 
     See the book chapter ``book/training.md``.
     """

@@ -9,9 +9,12 @@ things for every (batch, time) position, all positions at once:
 
 Uniforms are drawn with ``tensor.uniform_(eps, 1 - eps)`` (ε = 1e-5 in the vocoder), which keeps
 every logarithm finite but truncates: Gumbel noise lies in [-log(-log ε), -log(-log(1-ε))]
-≈ [-2.4433, 11.5129] (:func:`gumbel_bounds`) and logistic draws in μ ± s·log((1-ε)/ε)
+≈ [-2.4435, 11.5129] (:func:`gumbel_bounds`) and logistic draws in μ ± s·log((1-ε)/ε)
 ≈ μ ± 11.5129 s (:func:`truncation_bound`).  U(ε, 1-ε) is within total variation 2ε of U(0, 1),
-so each selection probability is off by at most 2Kε and each CDF value by at most 2(K+1)ε.
+so each selection probability is off by at most 2Kε and each CDF value by at most 2(K+1)ε;
+``molviz.gumbel.gumbel_max_probs`` gives the exact selection probabilities under the clip.
+:func:`inverse_cdf_choice` draws from softmax(logits) exactly (no clip) by inverting the
+cumulative weights, with one uniform per row instead of K.
 
 :func:`sample_mol` consumes the random stream in the vocoder's order (a (..., K) uniform tensor
 for the Gumbel noise, then a (...) tensor for the inversion), so with the same generator state it
@@ -41,6 +44,7 @@ __all__ = [
     "gumbel_bounds",
     "gumbel_max",
     "gumbel_noise",
+    "inverse_cdf_choice",
     "sample_logistic",
     "sample_mol",
     "truncation_bound",
@@ -48,7 +52,7 @@ __all__ = [
 
 
 def truncation_bound(eps=1e-5):
-    """Largest |x - μ| / s an ε-clipped inversion sampler can produce: log((1 - ε)/ε).
+    """Largest ``|x - μ| / s`` an ε-clipped inversion sampler can produce: log((1 - ε)/ε).
 
     Args:
         eps: uniform clipping ε in (0, 0.5).
@@ -74,7 +78,7 @@ def gumbel_bounds(eps=1e-5):
         eps: uniform clipping ε in (0, 0.5).
 
     Returns:
-        (lo, hi) floats: lo = -log(-log ε) ≈ -2.4433 and hi = -log(-log(1 - ε)) ≈ 11.5129
+        (lo, hi) floats: lo = -log(-log ε) ≈ -2.4435 and hi = -log(-log(1 - ε)) ≈ 11.5129
         for ε = 1e-5.
 
     Raises:
@@ -158,13 +162,53 @@ def gumbel_max(logits, eps=1e-5, generator=None, temperature=1.0):
     return _gumbel_argmax(logits, e, generator, tau)
 
 
+def inverse_cdf_choice(logits, generator=None):
+    """Draw component indices k ~ softmax(logits) by inverting the cumulative weights.
+
+    One uniform u ~ U[0, 1) per row; the chosen index is the first k whose normalized
+    cumulative weight exceeds u, ``k = min {k : (π_0 + ... + π_k) / (π_0 + ... + π_{K-1}) > u}``.
+    This is the inversion method of book/inversion.md applied to a discrete distribution.  It
+    has exactly the law softmax(a), like :func:`gumbel_max` with untruncated noise (there is
+    no ε clipping here), but consumes the random stream differently (one uniform per row
+    instead of K), so with the same generator state the two give different index sequences.
+
+    Dividing by the computed total makes the last cumulative value exactly 1 > u, and a
+    component of weight 0 (logit -inf) has the same cumulative value as its predecessor, so it
+    can never be chosen.  The computation runs in the logits' dtype (float16 and bfloat16 in
+    float32), where u is a multiple of the dtype's resolution: in float32 (u on a grid of
+    2^-24) each probability is realized to within about 6e-8, in float64 to about 1e-16; use
+    float64 logits when rare components matter.
+
+    Args:
+        logits: logits a, Tensor of shape (..., K) (floating; -inf marks weight 0).
+        generator: optional ``torch.Generator`` (one uniform per row is drawn).
+
+    Returns:
+        LongTensor of shape (...): ``k = searchsorted(cumsum(π) / sum(π), u, right=True)``.
+
+    Raises:
+        TypeError: if logits is not a floating tensor.
+        ValueError: if logits has no component axis, contains NaN/+inf or a row of only -inf.
+
+    See the book chapter book/gumbel_max.md.
+    """
+    check_floating_tensor("logits", logits)
+    check_logits("logits", logits)
+    dtype = logits.dtype if logits.dtype in (torch.float32, torch.float64) else torch.float32
+    a = logits.detach().to(dtype)  # (..., K)
+    cum = torch.cumsum(torch.softmax(a, dim=-1), dim=-1)  # (..., K)
+    cum = cum / cum[..., -1:]  # (..., K), last entry exactly 1
+    u = torch.rand((*a.shape[:-1], 1), generator=generator, dtype=dtype, device=a.device)
+    return torch.searchsorted(cum, u, right=True).squeeze(-1)  # (...), <= K - 1 since u < 1
+
+
 def sample_logistic(mu, log_s, eps=1e-5, generator=None):
     """Draw from logistic distributions by inversion, x = μ + s · logit(u), u ~ U(ε, 1 - ε).
 
     Args:
         mu: locations μ, Tensor of shape (...).
         log_s: log-scales log s, Tensor broadcasting against μ (finite; s = exp(log s)).
-        eps: uniform clipping ε in (0, 0.5): samples lie in μ ± s · :func:`truncation_bound`(ε),
+        eps: uniform clipping ε in (0, 0.5): samples lie in μ ± s · :func:`truncation_bound` (ε),
             i.e. the logistic truncated to the central 1 - 2ε of its mass.
         generator: optional ``torch.Generator``.
 

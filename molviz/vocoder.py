@@ -24,12 +24,9 @@ draws 2 instead of K + 1 uniforms per step (a different random stream).
 
 Why it is faster without changing the result (book/appendix/performance.md has the numbers):
 
-* the draws go into a single buffer of B·T·K + B·T floats; the CPU generator fills a tensor
-  serially, so the first B·T·K values are exactly the vocoder's (B, T, K) Gumbel draw and the
-  last B·T its (B, T) logistic draw, also when the buffer is filled in consecutive pieces;
-* the draw is serial and about half of the time, so for large inputs (B·T·K >= 2^17, more than one
-  torch thread) a worker thread processes the first half of the Gumbel noise while the calling
-  thread draws the second half;
+* one ``uniform_`` call fills a single buffer of B·T·K + B·T floats; the CPU generator fills a
+  tensor serially, so the first B·T·K values are exactly the vocoder's (B, T, K) Gumbel draw and
+  the last B·T its (B, T) logistic draw;
 * the chosen component's μ and log s are gathered instead of summed against a one-hot mask (x·1 + 0
   + ... + 0 = x exactly for finite x, so the values are the same);
 * the argmax over K is taken in the (B, K, T) layout with ``amax`` (vectorized along T), an equality
@@ -62,10 +59,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
-import threading
 from collections import namedtuple
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import torch
@@ -87,10 +81,8 @@ __all__ = [
 _U_LO = 1e-5
 _U_HI = 1.0 - 1e-5
 _DTYPES = (torch.float32, torch.float64)
-# From this many Gumbel draws (B·T·K) on, the amax/equality/matmul argmax beats torch.max,
-# and from _TWO_PART on, overlapping half of the draw with the processing of the other half pays.
+# From this many Gumbel draws (B·T·K) on, the amax/equality/matmul argmax beats torch.max.
 _BIG_ARGMAX = 1 << 15
-_TWO_PART = 1 << 17
 _METHODS = ("gumbel", "inverse_cdf")
 
 MoLParams = namedtuple("MoLParams", ["logit_probs", "means", "log_scales"])
@@ -288,6 +280,8 @@ def _exp_scalar(value, dtype):
     """torch's exp of one float as a numpy scalar of dtype (cached: log_scale_min repeats)."""
     key = (value, dtype)
     if key not in _EXP_OF:
+        if len(_EXP_OF) > 64:  # a handful of log_scale_min values in practice
+            _EXP_OF.clear()
         _EXP_OF[key] = torch.exp(torch.tensor(value, dtype=dtype)).numpy()[()]
     return _EXP_OF[key]
 
@@ -386,25 +380,6 @@ def _gumbel_argmax(g, logits, idx, count):
     _first_argmax_dim1(temp, idx, count)
 
 
-def _gumbel_argmax_in_thread(inference_mode, *args):
-    """_gumbel_argmax on the worker thread, under the caller's (thread-local) inference mode."""
-    with torch.inference_mode(inference_mode):
-        _gumbel_argmax(*args)
-
-
-_WORKER = {"pid": None, "executor": None}
-_WORKER_LOCK = threading.Lock()
-
-
-def _worker():
-    """A single background thread (re-created after a fork) for the two-part sampler."""
-    with _WORKER_LOCK:
-        if _WORKER["pid"] != os.getpid():
-            _WORKER["executor"] = ThreadPoolExecutor(1, thread_name_prefix="molviz-sampler")
-            _WORKER["pid"] = os.getpid()
-        return _WORKER["executor"]
-
-
 def _first_argmax_last(x):
     """Max over the last dim of x (B, T, K) and the index of its first occurrence (torch.max).
 
@@ -455,41 +430,11 @@ def _sample_gumbel(y, B, K, T, log_scale_min, clamp_log_scale, generator):
         u[: B * T].view(B, T).uniform_(_U_LO, _U_HI, generator=generator)
         d = _logistic_noise(u, B, T)
     else:
-        # The CPU generator fills tensors element by element in memory order, so consecutive
-        # draws into one buffer of n_g + B·T floats give exactly the vocoder's (B, T, K) draw
-        # followed by its (B, T) draw.  The last B·T slots of the buffer will hold 1 - u.
+        # The CPU generator fills a tensor element by element in memory order, so one draw of
+        # n_g + B·T floats gives exactly the vocoder's (B, T, K) draw followed by its (B, T)
+        # draw.  The last B·T slots of the buffer will hold 1 - u.
         buf = torch.empty(n_g + 2 * B * T, **opts)
         g, u = buf[:n_g].view(B, T, K), buf[n_g:]
-        if n_g >= _TWO_PART and torch.get_num_threads() > 1:
-            # The draw is serial and about half the time: draw the first half of the rows,
-            # let a worker thread process it while this thread draws the rest.
-            idx = torch.empty((B, 2, T), dtype=torch.int64, device=y.device)
-            count = torch.empty((B, T), **opts)
-            parts = _halves(B, T)
-            (b0, b1, t0, t1), second = parts
-            g[b0:b1, t0:t1].uniform_(_U_LO, _U_HI, generator=generator)
-            first = _worker().submit(
-                _gumbel_argmax_in_thread,
-                torch.is_inference_mode_enabled(),
-                g[b0:b1, t0:t1],
-                logits[b0:b1, :, t0:t1],
-                idx[b0:b1, :, t0:t1],
-                count[b0:b1, t0:t1],
-            )
-            try:
-                b0, b1, t0, t1 = second
-                g[b0:b1, t0:t1].uniform_(_U_LO, _U_HI, generator=generator)
-                u[: B * T].uniform_(_U_LO, _U_HI, generator=generator)
-                d = _logistic_noise(u, B, T)
-                _gumbel_argmax(
-                    g[b0:b1, t0:t1],
-                    logits[b0:b1, :, t0:t1],
-                    idx[b0:b1, :, t0:t1],
-                    count[b0:b1, t0:t1],
-                )
-            finally:
-                first.result()
-            return _finish_gumbel(y, g, logits, idx, count, d, K, log_scale_min, clamp_log_scale)
         buf[: n_g + B * T].uniform_(_U_LO, _U_HI, generator=generator)
         d = _logistic_noise(u, B, T)  # now, while u is still in the cache: (B, T)
     if n_g >= _BIG_ARGMAX:
@@ -504,13 +449,6 @@ def _sample_gumbel(y, B, K, T, log_scale_min, clamp_log_scale, generator):
         bb, tt = vals.isnan().nonzero(as_tuple=True)
         _check_nan_logits(vals[bb, tt], bb, tt)
     return _logistic_step(y, _param_index(k, K), d, K, log_scale_min, clamp_log_scale)
-
-
-def _halves(B, T):
-    """Split the (b, t) rows, in the generator's order, into two blocks (b0, b1, t0, t1)."""
-    if B > 1:
-        return (0, B // 2, 0, T), (B // 2, B, 0, T)
-    return (0, 1, 0, T // 2), (0, 1, T // 2, T)
 
 
 def _finish_gumbel(y, g, logits, idx, count, d, K, log_scale_min, clamp_log_scale):

@@ -7,7 +7,7 @@ The figure object is created once and updated in place; it is not a pyplot figur
 leaks and the inline backend never shows it twice. Errors raised by a callback appear in the
 explorer's output area under the image.
 
-The returned `Explorer` renders as the live widget in Jupyter/Colab; its
+The returned :class:`molviz.widgets.Explorer` renders as the live widget in Jupyter/Colab; its
 ``_repr_mimebundle_`` also carries ``image/png`` (the initial state) and ``text/plain``, which a
 static site (no kernel, no widget JavaScript) shows instead. Works with ipywidgets 7.7 (Colab)
 and 8.x.
@@ -54,7 +54,7 @@ class Explorer:
     """A live explorer: sliders, the explorer figure they drive, and its PNG view.
 
     Attributes:
-        figure: the explorer figure (e.g. `molviz.plotting.MixtureExplorerFigure`).
+        figure: the explorer figure (e.g. :class:`molviz.plotting.MixtureExplorerFigure`).
         controls: dict name -> ipywidgets control, the keyword arguments of ``callback``.
         image: ``ipywidgets.Image`` showing the current figure.
         output: the ``interactive_output`` area (shows a callback's errors).
@@ -220,6 +220,41 @@ def _check_K(K, K_max):
     return check_int("K", K, 1, K_max), K_max
 
 
+def _mixture_controls(K, K_max, start, *, mu_range, s_range, mu_step):
+    """The K slider and one row of logit, μ and s sliders per component k = 0 … K_max-1.
+
+    start: (logits, mu, s) given by the caller, each None or of shape (K,), and the defaults
+    (mu_spread, mu_one, s0): K > 1 locations spread evenly over mu_spread, a single one at
+    mu_one, all scales s0. Returns (controls, rows).
+    """
+    (logits, mu, s), (spread, mu_one, s0) = start
+    mv0 = np.linspace(*spread, K) if K > 1 else np.array([mu_one])
+    lv = _component_values("logits", logits, [0.0] * K_max, K)
+    mv = _component_values("mu", mu, [*mv0.tolist(), *([0.0] * (K_max - K))], K)
+    sv = _component_values("s", s, [s0] * K_max, K)
+    specs = [
+        (
+            "logit",
+            lambda k: _slider(f"logit{subscript(k)}", lv[k], -8.0, 8.0, 0.1, name=f"logits[{k}]"),
+        ),
+        ("mu", lambda k: _slider(f"μ{subscript(k)}", mv[k], *mu_range, mu_step, name=f"mu[{k}]")),
+        ("s", lambda k: _log_slider(f"s{subscript(k)}", sv[k], *s_range, name=f"s[{k}]")),
+    ]
+    controls, rows = _component_rows(K, K_max, specs)
+    controls["K"] = _k_slider(K, K_max, rows)
+    return controls, rows
+
+
+def _mixture_kwargs(v):
+    """(π, μ, s) of the first K components from control values; π = softmax(logits)."""
+    ks = range(v["K"])
+    return {
+        "pi": mixture.softmax(np.array([v[f"logit{k}"] for k in ks])),
+        "mu": [v[f"mu{k}"] for k in ks],
+        "s": [v[f"s{k}"] for k in ks],
+    }
+
+
 # --------------------------------------------------------------------------------------
 # the explorers
 # --------------------------------------------------------------------------------------
@@ -237,7 +272,7 @@ def logistic_explorer(mu=0.0, s=1.0, *, n=100_000, seed=0, gaussian=True, logy=F
         logy: log-scale y axis (checkbox), to compare the tails.
 
     Returns:
-        `Explorer` around `molviz.plotting.LogisticExplorerFigure`.
+        :class:`molviz.widgets.Explorer` around :class:`molviz.plotting.LogisticExplorerFigure`.
 
     Raises:
         ValueError: a start value outside its slider's range.
@@ -258,18 +293,7 @@ def logistic_explorer(mu=0.0, s=1.0, *, n=100_000, seed=0, gaussian=True, logy=F
         widgets.HBox([c["n"], c["seed"]]),
         widgets.HBox([c["gaussian"], c["logy"]]),
     ]
-
-    def to_kwargs(v):
-        return {
-            "mu": v["mu"],
-            "s": v["s"],
-            "n": v["n"],
-            "seed": v["seed"],
-            "gaussian": v["gaussian"],
-            "logy": v["logy"],
-        }
-
-    return Explorer("logistic explorer", LogisticExplorerFigure(), controls, rows, to_kwargs)
+    return Explorer("logistic explorer", LogisticExplorerFigure(), controls, rows, dict)
 
 
 def mixture_explorer(K=3, *, K_max=6, logits=None, mu=None, s=None, n=100_000, seed=0):
@@ -289,7 +313,7 @@ def mixture_explorer(K=3, *, K_max=6, logits=None, mu=None, s=None, n=100_000, s
         seed: generator seed in [0, 99].
 
     Returns:
-        `Explorer` around `molviz.plotting.MixtureExplorerFigure`.
+        :class:`molviz.widgets.Explorer` around :class:`molviz.plotting.MixtureExplorerFigure`.
 
     Raises:
         ValueError: K or K_max out of range, start values of the wrong shape or outside the
@@ -299,33 +323,19 @@ def mixture_explorer(K=3, *, K_max=6, logits=None, mu=None, s=None, n=100_000, s
     See the book chapter ``book/mixtures.md``.
     """
     K, K_max = _check_K(K, K_max)
-    spread = np.linspace(-3.0, 3.0, K) if K > 1 else np.zeros(1)
-    lv = _component_values("logits", logits, [0.0] * K_max, K)
-    mv = _component_values("mu", mu, [*spread.tolist(), *([0.0] * (K_max - K))], K)
-    sv = _component_values("s", s, [0.6] * K_max, K)
-    specs = [
-        (
-            "logit",
-            lambda k: _slider(f"logit{subscript(k)}", lv[k], -8.0, 8.0, 0.1, name=f"logits[{k}]"),
-        ),
-        ("mu", lambda k: _slider(f"μ{subscript(k)}", mv[k], -5.0, 5.0, 0.05, name=f"mu[{k}]")),
-        ("s", lambda k: _log_slider(f"s{subscript(k)}", sv[k], 0.05, 3.0, name=f"s[{k}]")),
-    ]
-    controls, comp_rows = _component_rows(K, K_max, specs)
-    k_slider = _k_slider(K, K_max, comp_rows)
-    controls.update(K=k_slider, n=_n_slider(n), seed=_seed_slider(seed))
-    rows = [widgets.HBox([k_slider, controls["n"], controls["seed"]]), *comp_rows]
+    controls, comp_rows = _mixture_controls(
+        K,
+        K_max,
+        ((logits, mu, s), ((-3.0, 3.0), 0.0, 0.6)),
+        mu_range=(-5.0, 5.0),
+        s_range=(0.05, 3.0),
+        mu_step=0.05,
+    )
+    controls.update(n=_n_slider(n), seed=_seed_slider(seed))
+    rows = [widgets.HBox([controls["K"], controls["n"], controls["seed"]]), *comp_rows]
 
     def to_kwargs(v):
-        k = v["K"]
-        logit = np.array([v[f"logit{j}"] for j in range(k)])
-        return {
-            "pi": mixture.softmax(logit),
-            "mu": [v[f"mu{j}"] for j in range(k)],
-            "s": [v[f"s{j}"] for j in range(k)],
-            "n": v["n"],
-            "seed": v["seed"],
-        }
+        return {**_mixture_kwargs(v), "n": v["n"], "seed": v["seed"]}
 
     fig = MixtureExplorerFigure(K_max)
     return Explorer(f"mixture explorer (K = {K})", fig, controls, rows, to_kwargs)
@@ -345,7 +355,7 @@ def gumbel_explorer(
         temperature: start value of τ, in [0.1, 10].
 
     Returns:
-        `Explorer` around `molviz.plotting.GumbelExplorerFigure`.
+        :class:`molviz.widgets.Explorer` around :class:`molviz.plotting.GumbelExplorerFigure`.
 
     Raises:
         ValueError: K out of range, start values outside the slider ranges.
@@ -402,7 +412,7 @@ def inversion_explorer(mu=0.0, s=1.0, u=0.8, *, n=100_000, seed=0, eps=1e-5):
         eps: start value of the clipping ε, in [1e-8, 0.1].
 
     Returns:
-        `Explorer` around `molviz.plotting.InversionExplorerFigure`.
+        :class:`molviz.widgets.Explorer` around :class:`molviz.plotting.InversionExplorerFigure`.
 
     Raises:
         ValueError: a start value outside its slider's range.
@@ -419,11 +429,7 @@ def inversion_explorer(mu=0.0, s=1.0, u=0.8, *, n=100_000, seed=0, eps=1e-5):
     }
     c = controls
     rows = [widgets.HBox([c["mu"], c["s"], c["u"]]), widgets.HBox([c["eps"], c["n"], c["seed"]])]
-
-    def to_kwargs(v):
-        return dict(v)
-
-    return Explorer("inversion explorer", InversionExplorerFigure(), controls, rows, to_kwargs)
+    return Explorer("inversion explorer", InversionExplorerFigure(), controls, rows, dict)
 
 
 def discretized_explorer(K=2, *, K_max=3, logits=None, mu=None, s=None, bits=8):
@@ -441,7 +447,7 @@ def discretized_explorer(K=2, *, K_max=3, logits=None, mu=None, s=None, bits=8):
         bits: start bit depth in [2, 16].
 
     Returns:
-        `Explorer` around `molviz.plotting.DiscretizedExplorerFigure`.
+        :class:`molviz.widgets.Explorer` around :class:`molviz.plotting.DiscretizedExplorerFigure`.
 
     Raises:
         ValueError: K or bits out of range, start values of the wrong shape or outside the
@@ -452,20 +458,14 @@ def discretized_explorer(K=2, *, K_max=3, logits=None, mu=None, s=None, bits=8):
     """
     K, K_max = _check_K(K, K_max)
     bits = check_int("bits", bits, 2, 16)
-    spread = np.linspace(-0.5, 0.9, K) if K > 1 else np.array([0.9])
-    lv = _component_values("logits", logits, [0.0] * K_max, K)
-    mv = _component_values("mu", mu, [*spread.tolist(), *([0.0] * (K_max - K))], K)
-    sv = _component_values("s", s, [0.1] * K_max, K)
-    specs = [
-        (
-            "logit",
-            lambda k: _slider(f"logit{subscript(k)}", lv[k], -8.0, 8.0, 0.1, name=f"logits[{k}]"),
-        ),
-        ("mu", lambda k: _slider(f"μ{subscript(k)}", mv[k], -1.5, 1.5, 0.01, name=f"mu[{k}]")),
-        ("s", lambda k: _log_slider(f"s{subscript(k)}", sv[k], 1e-3, 1.0, name=f"s[{k}]")),
-    ]
-    controls, comp_rows = _component_rows(K, K_max, specs)
-    k_slider = _k_slider(K, K_max, comp_rows)
+    controls, comp_rows = _mixture_controls(
+        K,
+        K_max,
+        ((logits, mu, s), ((-0.5, 0.9), 0.9, 0.1)),
+        mu_range=(-1.5, 1.5),
+        s_range=(1e-3, 1.0),
+        mu_step=0.01,
+    )
     bits_slider = widgets.IntSlider(
         value=bits,
         min=2,
@@ -474,18 +474,11 @@ def discretized_explorer(K=2, *, K_max=3, logits=None, mu=None, s=None, bits=8):
         continuous_update=False,
         style=_STYLE,
     )
-    controls.update(K=k_slider, bits=bits_slider)
-    rows = [widgets.HBox([k_slider, bits_slider]), *comp_rows]
+    controls["bits"] = bits_slider
+    rows = [widgets.HBox([controls["K"], bits_slider]), *comp_rows]
 
     def to_kwargs(v):
-        k = v["K"]
-        logit = np.array([v[f"logit{j}"] for j in range(k)])
-        return {
-            "pi": mixture.softmax(logit),
-            "mu": [v[f"mu{j}"] for j in range(k)],
-            "s": [v[f"s{j}"] for j in range(k)],
-            "bits": v["bits"],
-        }
+        return {**_mixture_kwargs(v), "bits": v["bits"]}
 
     fig = DiscretizedExplorerFigure(K_max)
     return Explorer("discretized-likelihood explorer", fig, controls, rows, to_kwargs)

@@ -166,8 +166,8 @@ def test_mutated_generator_is_caught():
     """A one-character change in the generator (rotation 7 -> 8) breaks the bit-exact match."""
     mut = [
         (
-            "var result = Math.imul((t << 7) | (t >>> 25), 9);",
-            "var result = Math.imul((t << 8) | (t >>> 24), 9);",
+            "const result = Math.imul((t << 7) | (t >>> 25), 9);",
+            "const result = Math.imul((t << 8) | (t >>> 24), 9);",
         )
     ]
     (js,) = bridge.node_calls([{"op": "uint32", "seed": 0, "count": 100}], mutations=mut)
@@ -368,16 +368,13 @@ def test_large_clip_follows_truncated_distribution():
 
 # --- power: broken copies of the sampler are rejected -------------------------------------------
 
-SCALE_BUG = [
-    (
-        "xs[i] = mu[kb] + s[kb] * (Math.log(u) - Math.log1p(-u));",
-        "xs[i] = mu[kb] + 1.1 * s[kb] * (Math.log(u) - Math.log1p(-u));",
-    )
-]
+# The explorers draw with the same three steps (fillNoise, chooseComponents, placeSamples), so
+# these mutations break the explorers' samples too.
+SCALE_BUG = [("xs[i] = mu[k] + s[k] * z[i];", "xs[i] = mu[k] + 1.1 * s[k] * z[i];")]
 SIGN_BUG = [
     (
-        "var v = logits[k] - Math.log(-Math.log(eps + width * rng.nextDouble()));",
-        "var v = logits[k] + Math.log(-Math.log(eps + width * rng.nextDouble()));",
+        "g[i * K + k] = -Math.log(-Math.log(eps + width * rng.nextDouble()));",
+        "g[i * K + k] = +Math.log(-Math.log(eps + width * rng.nextDouble()));",
     )
 ]
 POWER_SEEDS = range(1000, 1010)

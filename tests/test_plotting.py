@@ -5,7 +5,8 @@ draws is compared with an independent computation written here: curves with scip
 the closed-form formulas, histogram heights with ``numpy.histogram`` of the same samples,
 samples with a direct call of molviz's sampler under the same seed (so the figures use
 molviz's sampler, not a copy). Explorer figures must update their artists in place (the same
-objects before and after) without creating figures.
+objects before and after) without creating figures, and a redraw that reuses the cached frame
+(axes, ticks, labels) must give exactly the pixels of a figure drawn from scratch.
 
 No test here is statistical: all comparisons are exact or to floating-point tolerance, so the
 false-failure rate is 0. Timings are never asserted.
@@ -399,16 +400,52 @@ def test_plot_discretized_bins_masses_and_edge_bins():
         P.plot_discretized_bins(None, pi, mu, s, 1)
 
 
-def test_plot_discretized_comparison_counts_bins_beyond_threshold():
-    out = P.plot_discretized_comparison([1.0], [0.9], [0.05], num_classes=(256, 65536))
+def group_density_ref(masses, edges, max_bins=2000):
+    """Masses merged in consecutive groups of ceil(len / max_bins), drawn at mass / group width."""
+    step = math.ceil(len(masses) / max_bins)
+    heights = [
+        masses[i : i + step].sum() / (edges[min(i + step, len(masses))] - edges[i])
+        for i in range(0, len(masses), step)
+    ]
+    return np.array(heights)
+
+
+def test_plot_discretized_comparison_zoom_shows_every_bin_beyond_threshold():
+    pi, mu, s = [0.6, 0.4], [-0.3, 0.95], [0.1, 0.05]
+    out = P.plot_discretized_comparison(pi, mu, s, num_classes=(256, 65536))
     assert out["axes"].shape == (2, 2)
-    # independent count of bin centres -1 + 2j/(N-1) above 0.999
     for row, N in enumerate((256, 65536)):
-        j = np.arange(N)
-        expected = int(np.sum(-1 + 2 * j / (N - 1) > 0.999))
-        assert out["panels"][row][0]["beyond_threshold"] == expected
-    assert [out["panels"][r][0]["beyond_threshold"] for r in (0, 1)] == [1, 33]
-    assert out["axes"][1, 1].get_yscale() == "log"
+        full, zoom = out["panels"][row]
+        ref = discretized_ref(pi, mu, s, N)
+        width = 2.0 / (N - 1)
+        centres = -1 + 2 * np.arange(N) / (N - 1)
+        expected = int(np.sum(centres > 0.999))  # independent count of bin centres
+        assert zoom["beyond_threshold"] == expected == [1, 33][row]
+        assert f"{expected} bin(s) beyond 0.999" in zoom["ax"].get_title()
+        # the zoom draws the interior bins one by one, from before the threshold to the edge bin
+        edges = zoom["bins"].get_data().edges
+        np.testing.assert_allclose(edges[-1], 1 - width / 2, rtol=1e-12)
+        assert edges[0] < 0.999 and len(edges) - 1 >= expected - 1
+        j = np.arange(N - len(edges), N - 1)  # interior bins in view
+        np.testing.assert_allclose(drawn_heights(zoom["bins"]), ref[j] / width, rtol=1e-7)
+        assert len(zoom["separators"].get_segments()) == len(edges) - 2
+        np.testing.assert_allclose(drawn_heights(zoom["edge_bins"][0]), [ref[-1] / width])
+        assert zoom["ax"].get_yscale() == "linear"
+        # the right edge bin is far taller than the body: cut at the top and labelled
+        assert zoom["ax"].get_ylim()[1] < ref[-1] / width
+        assert f"P = {ref[-1]:.3g}" in zoom["off_scale"][0].get_text()
+        texts = [t.get_text() for t in full["off_scale"]]
+        assert any(f"P = {ref[-1]:.3g}" in t for t in texts)
+    # 65536 bins on a panel: drawn merged into <= 2000 groups at their mean density
+    full = out["panels"][1][0]
+    ref = discretized_ref(pi, mu, s, 65536)
+    masses, edges = ref[1:-1], -1 + (2 * np.arange(65535) + 1) / 65535  # interior bin edges
+    heights = drawn_heights(full["bins"])
+    assert heights.size <= 2000
+    np.testing.assert_allclose(heights, group_density_ref(masses, edges), rtol=1e-6)
+    assert len(out["fig"].legends) == 1
+    with pytest.raises(ValueError, match="threshold must be in"):
+        P.plot_discretized_comparison(pi, mu, s, threshold=1.5)
 
 
 def test_plot_fit_frames_and_loss_curve():
@@ -605,12 +642,107 @@ def test_discretized_explorer_bins_and_bit_depth():
     ref = discretized_ref(pi, mu, s, 65536)
     width = 2.0 / 65535
     np.testing.assert_allclose(e.probs, ref, rtol=1e-7, atol=1e-15)
-    np.testing.assert_allclose(drawn_heights(a["bins"]), ref[1:-1] / width, rtol=1e-7, atol=1e-9)
+    edges = -1 + (2 * np.arange(65535) + 1) / 65535  # interior bin edges
+    heights = drawn_heights(a["bins"])  # merged for the panel's few hundred pixels
+    np.testing.assert_allclose(heights, group_density_ref(ref[1:-1], edges), rtol=1e-6)
     np.testing.assert_allclose(drawn_heights(a["edge_bins"][1]), [ref[-1] / width], rtol=1e-9)
-    assert a["zoom_title"].get_text().startswith("33 ")
+    # zoom: bin by bin, 33 centres beyond 0.999, the edge bin cut at the top and labelled
+    zedges = a["zoom_bins"].get_data().edges
+    j = np.arange(65536 - len(zedges), 65535)
+    np.testing.assert_allclose(drawn_heights(a["zoom_bins"]), ref[j] / width, rtol=1e-7)
+    assert len(a["zoom_separators"].get_segments()) == len(zedges) - 2
+    assert "33 bin(s)" in a["zoom_title"].get_text()
+    assert e.ax_zoom.get_ylim()[1] < ref[-1] / width and a["zoom_note"].get_visible()
+    assert f"{ref[-1]:.3g}" in a["zoom_note"].get_text() and f"{ref[0]:.3g}" in a["key"].get_text()
     e.update(pi, mu, s, bits=8)
-    assert a["zoom_title"].get_text().startswith("1 ")
+    assert ": 1 bin(s)" in a["zoom_title"].get_text()
     with pytest.raises(ValueError, match=r"bits must be an integer in \[1, 16\]"):
         e.update(pi, mu, s, bits=17)
     with pytest.raises(ValueError, match=r"\[1, 3\]"):
         e.update([0.25] * 4, [0.0] * 4, [0.1] * 4)
+
+
+FRAME_CASES = {
+    "logistic": (P.LogisticExplorerFigure, {"mu": 0.0}, {"mu": 0.4, "seed": 2}),
+    "mixture": (
+        P.MixtureExplorerFigure,
+        {"pi": PI, "mu": MU, "s": S},
+        {"pi": PI, "mu": MU + 0.2, "s": S, "seed": 1},
+    ),
+    "gumbel": (
+        P.GumbelExplorerFigure,
+        {"logits": [2.0, 1.0, 0.0]},
+        {"logits": [1.0, 1.5, 0.0], "eps": 1e-3},
+    ),
+    "inversion": (P.InversionExplorerFigure, {"u": 0.8}, {"mu": 0.3, "u": 0.3, "seed": 5}),
+    "discretized": (
+        P.DiscretizedExplorerFigure,
+        {"pi": [0.6, 0.4], "mu": [-0.3, 0.9], "s": [0.1, 0.05], "bits": 16},
+        {"pi": [0.6, 0.4], "mu": [-0.28, 0.9], "s": [0.1, 0.05], "bits": 16},
+    ),
+}
+
+
+def pixels(explorer):
+    return np.asarray(explorer.fig.canvas.buffer_rgba()).copy()
+
+
+@pytest.mark.parametrize("kind", sorted(FRAME_CASES))
+def test_explorer_redraw_reuses_frame_and_equals_a_fresh_drawing(kind):
+    """A redraw that keeps the axes pastes the cached frame: same pixels as drawing anew."""
+    cls, first, second = FRAME_CASES[kind]
+    e = cls()
+    e.update(**first).draw()
+    renders = e.fig.canvas.frame_renders
+    assert renders == 1
+    e.update(**second).draw()
+    assert e.fig.canvas.frame_renders == renders  # the frame was reused, not rendered again
+    fresh = cls()
+    fresh.update(**second).draw()
+    np.testing.assert_array_equal(pixels(e), pixels(fresh))
+    png = e.to_png()  # the widgets' PNG is the same drawing
+    assert png.startswith(PNG_MAGIC)
+
+
+def test_explorer_frame_is_rendered_again_when_axes_change():
+    e = P.MixtureExplorerFigure()
+    e.update(PI, MU, S).draw()
+    e.update([0.5, 0.5], [-1.0, 1.0], [0.5, 0.5]).draw()  # K = 2: the weights inset narrows
+    assert e.fig.canvas.frame_renders == 2
+    e.update(PI, MU, 0.1 * S).draw()  # narrow peaks: the y range grows
+    assert e.fig.canvas.frame_renders == 3
+    fresh = P.MixtureExplorerFigure()
+    fresh.update(PI, MU, 0.1 * S).draw()
+    np.testing.assert_array_equal(pixels(e), pixels(fresh))
+    lo = P.LogisticExplorerFigure()
+    lo.update(logy=False).draw()
+    lo.update(logy=True).draw()
+    assert lo.fig.canvas.frame_renders == 2 and lo.ax.get_yscale() == "log"
+    # a label changed by hand is part of the frame: invalidate() renders it
+    lo.ax.set_xlabel("a new label")
+    lo.fig.canvas.invalidate()
+    lo.draw()
+    fresh = P.LogisticExplorerFigure()
+    fresh.ax.set_xlabel("a new label")
+    fresh.update(logy=False).draw()
+    fresh.update(logy=True).draw()
+    assert lo.fig.canvas.frame_renders == 3
+    np.testing.assert_array_equal(pixels(lo), pixels(fresh))
+
+
+@pytest.mark.parametrize(
+    ("v", "expected"),
+    [
+        (0.0119, 0.012),
+        (0.012, 0.012),
+        (0.0123, 0.015),
+        (1.0, 1.0),
+        (7.9, 8.0),
+        (8.01, 10.0),
+        (237.0, 250.0),
+    ],
+)
+def test_nice_ceiling_rounds_up_to_round_numbers(v, expected):
+    from molviz._style import nice_ceiling
+
+    assert nice_ceiling(v) == pytest.approx(expected) and nice_ceiling(v) >= v

@@ -38,6 +38,7 @@ from molviz.sampling import (
     gumbel_bounds,
     gumbel_max,
     gumbel_noise,
+    inverse_cdf_choice,
     sample_logistic,
     sample_mol,
     truncation_bound,
@@ -187,6 +188,56 @@ def test_gumbel_max_handles_extreme_logits():
     k = gumbel_max(logits.repeat(200, 1), generator=gen(5)).view(200, 3)
     assert torch.all(k[:, 0] == 2)  # a gap of 2500 is never bridged by noise <= 14
     assert torch.all(k[:, 1] != 1)  # -inf is never chosen
+
+
+# ----------------------------------------------------------------- inverse-CDF choice
+
+
+def test_inverse_cdf_choice_frequencies_match_softmax():
+    logits = torch.tensor([1.0, 0.0, -0.5, 0.3, -2.0]).expand(N, -1)
+    k = inverse_cdf_choice(logits, generator=gen(6))
+    assert k.dtype == torch.long and k.shape == (N,)
+    p = chi2_p(k, np_softmax(logits[0].numpy().astype(float)))
+    print(f"inverse_cdf_choice chi-square p = {p:.4f}")
+    assert p > ALPHA
+
+
+def test_power_inverse_cdf_choice_weights_off_by_002():
+    logits = torch.tensor([1.0, 0.0, -0.5, 0.3, -2.0]).expand(N, -1)
+    k = inverse_cdf_choice(logits, generator=gen(6))
+    wrong = np_softmax(logits[0].numpy().astype(float)) + np.array([0.0, 0.02, -0.02, 0.0, 0.0])
+    assert chi2_p(k, wrong) < ALPHA
+
+
+def test_inverse_cdf_choice_equals_a_direct_search_on_the_same_uniforms():
+    """One uniform per row (in the logits' dtype), first k with cumulative weight / total > u."""
+    rng = np.random.default_rng(0)
+    logits = torch.tensor(rng.normal(0, 2, size=(2, 500, 6)), dtype=torch.float32)
+    logits[0, :, 3] = -math.inf
+    k = inverse_cdf_choice(logits, generator=gen(7))
+    assert k.shape == (2, 500) and not bool((k[0] == 3).any())
+    u = torch.rand((2, 500, 1), generator=gen(7), dtype=torch.float32).numpy()[..., 0]
+    w = np_softmax(logits.numpy().astype(np.float64), axis=-1)
+    cum = np.cumsum(w, axis=-1) / w.sum(axis=-1, keepdims=True)
+    # (float32 rounding of the cumulative weights could flip a draw within ~1e-7 of a
+    # boundary; with 1000 draws the chance is ~1e-4, and the seed is fixed)
+    expected = (cum <= u[..., None]).sum(axis=-1)  # number of cumulative values <= u
+    np.testing.assert_array_equal(k.numpy(), expected)
+
+
+def test_inverse_cdf_choice_edge_cases():
+    # K = 1, a dominant component, zero-weight components at either end
+    assert torch.equal(inverse_cdf_choice(torch.zeros(7, 1)), torch.zeros(7, dtype=torch.long))
+    big = torch.tensor([[-3000.0, 0.0, 2500.0]]).expand(1000, -1)
+    assert torch.all(inverse_cdf_choice(big, generator=gen(8)) == 2)
+    edges = torch.tensor([[-math.inf, 0.0, 0.0, -math.inf]]).expand(20_000, -1)
+    k = inverse_cdf_choice(edges, generator=gen(9))
+    assert set(k.tolist()) == {1, 2}
+    # same law as Gumbel-max, different stream: with one seed the two rarely agree more than
+    # independent draws would (Σπ² = 1/2 here)
+    k_gm = gumbel_max(edges, eps=1e-5, generator=gen(9))
+    assert abs(float((k == k_gm).double().mean()) - 0.5) < 0.02
+    assert inverse_cdf_choice(torch.zeros(0, 3)).shape == (0,)
 
 
 # ----------------------------------------------------------------- inversion

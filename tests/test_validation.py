@@ -36,6 +36,7 @@ from molviz.sampling import (
     gumbel_bounds,
     gumbel_max,
     gumbel_noise,
+    inverse_cdf_choice,
     sample_logistic,
     sample_mol,
     truncation_bound,
@@ -285,6 +286,23 @@ def test_sampler_shapes_and_values():
         sample_logistic(M, torch.full((1,), math.inf))
     with pytest.raises(ValueError, match="mu and log_s must broadcast"):
         sample_logistic(torch.zeros(3), torch.zeros(4))
+
+
+def test_inverse_cdf_choice_bad_input():
+    with pytest.raises(TypeError, match=r"logits must be a torch\.Tensor"):
+        inverse_cdf_choice(np.zeros((4, 3)))
+    with pytest.raises(TypeError, match="logits must have a floating dtype"):
+        inverse_cdf_choice(torch.zeros(4, 3, dtype=torch.long))
+    with pytest.raises(ValueError, match=r"K >= 1 components, got shape \(4, 0\)"):
+        inverse_cdf_choice(torch.zeros(4, 0))
+    with pytest.raises(ValueError, match=r"K >= 1 components, got shape \(\)"):
+        inverse_cdf_choice(torch.tensor(0.0))
+    with pytest.raises(ValueError, match="logits must not contain NaN"):
+        inverse_cdf_choice(torch.tensor([0.0, math.nan]))
+    with pytest.raises(ValueError, match=r"logits must be < \+inf"):
+        inverse_cdf_choice(torch.tensor([0.0, math.inf]))
+    with pytest.raises(ValueError, match="at least one finite entry"):
+        inverse_cdf_choice(torch.full((2, 3), -math.inf))
 
 
 # ----------------------------------------------------------------- the helpers themselves

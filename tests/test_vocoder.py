@@ -157,8 +157,8 @@ SHAPES = [
     (2, 10, 5000),  # large torch path (amax + matmul argmax)
     (1, 1, 40000),  # K = 1, large
     (1, 3, 24000),
-    (1, 10, 24000),  # two-part draw, split along T
-    (3, 10, 6000),  # two-part draw, split between batch elements
+    (1, 10, 60000),
+    (3, 10, 20000),
 ]
 
 
@@ -183,7 +183,7 @@ def test_sampler_single_step_sequence():
     assert_bit_identical(ref, got)
 
 
-@pytest.mark.parametrize("B,K,T", [(1, 4, 1), (2, 4, 3), (2, 4, 9000), (3, 4, 15000)])
+@pytest.mark.parametrize("B,K,T", [(1, 4, 1), (2, 4, 3), (2, 4, 9000), (3, 4, 20000)])
 def test_sampler_edge_inputs_bit_identical(B, K, T):
     """Extreme but valid inputs: ties, huge logit spreads, -inf logits, tiny/huge scales, means
     far outside [-1, 1], non-contiguous input; all finite and identical."""
@@ -247,10 +247,9 @@ def test_sampler_gradients(T):
 
 
 def test_sampler_under_inference_mode_no_grad_and_autocast():
-    """Thread-local modes do not change the result: inference_mode (the large-input path uses a
-    worker thread), no_grad, and CPU autocast (whose bfloat16 matmul would round the index sums
-    of K = 100 components if molviz did not switch it off)."""
-    y = random_y(1, 10, 30000, seed=6)
+    """Modes do not change the result: inference_mode, no_grad, and CPU autocast (whose bfloat16
+    matmul would round the index sums of K = 100 components if molviz did not switch it off)."""
+    y = random_y(1, 10, 60000, seed=6)
     torch.manual_seed(8)
     ref = ref_sample(y)
     for mode in (torch.inference_mode, torch.no_grad):
@@ -678,7 +677,7 @@ def test_bad_sampler_options():
         SAMPLE(y, generator=0)
 
 
-@pytest.mark.parametrize("T", [1, 5, 15000, 50000])
+@pytest.mark.parametrize("T", [1, 5, 15000])
 def test_sampler_non_finite_raises(T):
     """NaN logits and non-finite chosen parameters raise ValueError naming y; never a NaN."""
     y = random_y(1, 3, T, seed=0)

@@ -1,20 +1,26 @@
 """Every in-browser explorer on one standalone page, in headless Debian Chromium with no network.
 
-The page is made from `molviz.explorer_html` (each kind, plus a second mixture and a 2^16-class
-discretized explorer, so several explorers share the page), served by a thread on 127.0.0.1, and
-opened with Python playwright driving the system ``chromium`` (never a downloaded browser) with a
-fresh profile. Checked, per the DOM contract in the plan:
+The page is made from `molviz.explorer_html` (each kind at its defaults; a second mixture and a
+2^16-class discretized explorer; and the logistic, mixture and inversion explorers at a trained
+vocoder's scales, log s from -7 to -3), served by a thread on 127.0.0.1, and opened with Python
+playwright driving the system ``chromium`` (never a downloaded browser) with a fresh profile.
+Checked, per the DOM contract in the plan:
 
 * every explorer becomes ready; no request leaves 127.0.0.1; no console error; the only new global
   is ``window.molviz``; including the script again changes nothing;
-* labels, read-outs and ARIA attributes are present;
+* labels, read-outs and ARIA attributes are present; components are numbered k = 0 … K-1 (slider
+  names ``logits0``, ``mu0``, ``log_s0``; legends ``component 0``, ``k=0``); every log s read-out
+  also shows s; the logistic's read-out says ``sd = sπ/√3``;
+* every drawing has its data (histogram, density curve) on the plot, also at vocoder scales;
 * every slider moves by keyboard (focus, ArrowRight) and by mouse (click on the track, and a drag),
   and each move increments ``data-redraws`` and changes the SVG drawing; so does every ``select``
   and toggle button; the Gumbel explorer's play button animates and stops;
 * the redraw time the explorers report (``data-last-redraw-ms``) for 10,000 samples, over 30
-  redraws each: median <= 16 ms (one frame at 60 Hz). The times (and the time including style and
-  layout, measured from outside) go to ``artifacts/explorer-redraw-times.json``; screenshots of the
-  page and of each explorer to ``artifacts/screenshots/``.
+  seed changes (each draws all samples afresh) and 30 moves of a component's μ or of μ: median and
+  90th percentile <= 16 ms (one frame at 60 Hz). The times (with their maximum, and the time
+  including style and layout, measured from outside) go to
+  ``artifacts/explorer-redraw-times.json``; screenshots of the page and of each explorer to
+  ``artifacts/screenshots/``.
 
 Without chromium the tests fail (``chromium_path`` in tests/browser/conftest.py) unless
 MOLVIZ_SKIP_BROWSER=1.
@@ -25,6 +31,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import math
 import statistics
 import threading
 from pathlib import Path
@@ -45,6 +52,7 @@ ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+VOCODER_MIXTURE = {"logits": [0.5, 0.0, -1.0], "mu": [-0.9, 0.02, 0.7], "log_s": [-7.0, -5.5, -3.0]}
 EXPLORERS = [
     ("logistic", {}),
     ("mixture", {}),
@@ -53,6 +61,10 @@ EXPLORERS = [
     ("discretized", {}),
     ("mixture", {"K": 5, "stacked": False, "seed": 3, "title": "A second mixture on the page"}),
     ("discretized", {"num_classes": 65536, "title": "Discretized, 2^16 classes"}),
+    ("logistic", {"mu": 0.1, "log_s": -5.0, "gaussian": True, "logy": True, "title": "vocoder"}),
+    ("mixture", {**VOCODER_MIXTURE, "title": "vocoder scale"}),
+    ("mixture", {**VOCODER_MIXTURE, "logy": True, "stacked": False, "title": "vocoder, log y"}),
+    ("inversion", {"mu": 0.3, "log_s": -6.0, "logit_scale": True, "title": "vocoder scale"}),
 ]
 FRAME_MS = 16.0
 
@@ -187,6 +199,75 @@ def test_dom_contract_and_accessibility(browser):
     assert len(ids) == len(set(ids)), "duplicate element ids on the page"
 
 
+def test_numbering_readouts_and_notation(browser, site):
+    page, _ = browser
+    load(page, site)
+    for i, (kind, _) in enumerate(EXPLORERS):
+        root = roots(page).nth(i)
+        sliders = root.locator("input[type=range]")
+        names = sliders.evaluate_all("els => els.map(e => e.dataset.param)")
+        if kind in ("mixture", "gumbel", "discretized"):
+            legends = root.locator("fieldset legend").all_inner_texts()
+            K = len(legends)
+            assert legends == [f"component {k}" for k in range(K)], legends
+            assert sorted(n for n in names if n.startswith("logits")) == [
+                f"logits{k}" for k in range(K)
+            ]
+        for j, name in enumerate(names):
+            if name.startswith("log_s"):
+                sid = sliders.nth(j).get_attribute("id")
+                out = root.locator(f'output[for="{sid}"]').inner_text()
+                log_s = float(sliders.nth(j).input_value())
+                shown = float(out.split("s=")[1].replace("\u2212", "-"))
+                assert abs(shown - math.exp(log_s)) <= 0.006 * math.exp(log_s), (name, out)
+        svg_text = root.locator("svg.molviz-plot").inner_html()
+        status = root.locator(".molviz-status").inner_text()
+        if kind == "mixture":
+            assert "k=0:" in svg_text and "k=0 " in status
+        if kind == "gumbel":
+            assert ">k=0<" in svg_text
+        if kind == "logistic":
+            assert "sd = s\u03c0/\u221a3 = " in status and "\u03c3" not in status, status
+        if kind == "discretized":
+            assert root.locator("button", has_text="centre on \u03bc\u2080").count() == 1
+
+
+PLOT_CONTENT_JS = """
+(root) => [...root.querySelectorAll("svg.molviz-plot g[clip-path]")].map((g) => {
+  const id = g.getAttribute("clip-path").slice(5, -1);
+  const c = root.querySelector(`[id="${id}"] rect`).getBBox();
+  const paths = [...g.querySelectorAll("path")].filter((p) => p.getAttribute("d"));
+  return {
+    clip: [c.y, c.height],
+    bars: paths.filter((p) => p.getAttribute("fill") !== "none"
+                              && +p.getAttribute("fill-opacity") > 0.3)
+               .map((p) => { const b = p.getBBox(); return [b.y, b.width, b.height]; }),
+    curves: paths.filter((p) => p.getAttribute("fill") === "none")
+                 .map((p) => { const b = p.getBBox(); return [b.width, b.height]; }),
+  };
+})
+"""
+
+
+def test_every_drawing_shows_its_data(browser, site):
+    """Histogram and density are on the plot, at default and at vocoder scales, and the y axis
+    holds the whole histogram (no bar is cut off at the top)."""
+    page, _ = browser
+    load(page, site)
+    for i, (kind, params) in enumerate(EXPLORERS):
+        if kind not in ("logistic", "mixture", "inversion"):
+            continue
+        panels = roots(page).nth(i).evaluate(PLOT_CONTENT_JS)
+        hist = [p for p in panels if any(w > 20 and h > 20 for _, w, h in p["bars"])]
+        assert hist, (i, kind, params, panels)
+        for p in hist:
+            top = min(y for y, _, _ in p["bars"])
+            assert top >= p["clip"][0] - 0.5, f"explorer {i}: histogram cut off at the top"
+            # and it is not squashed: the tallest bar reaches at least a quarter of the height
+            assert top <= p["clip"][0] + 0.75 * p["clip"][1], f"explorer {i}: histogram squashed"
+        assert any(w > 100 and h > 50 for p in panels for w, h in p["curves"]), (i, kind, panels)
+
+
 def test_every_slider_moves_by_keyboard(browser, site):
     page, log = browser
     load(page, site)
@@ -294,6 +375,10 @@ def test_script_included_again_changes_nothing(browser, site):
     assert page.evaluate("() => typeof window.molviz.mount") == "function"
 
 
+def _p90(values):
+    return statistics.quantiles(values, n=10)[-1]
+
+
 def test_redraw_within_one_frame_at_10000_samples(browser, site, screenshot_dir):
     page, log = browser
     load(page, site)
@@ -302,14 +387,18 @@ def test_redraw_within_one_frame_at_10000_samples(browser, site, screenshot_dir)
         root = roots(page).nth(i)
         n_slider = root.locator("input[data-param=n]")
         assert int(float(n_slider.input_value())) == 10_000
-        seed = root.locator("input[data-param=seed]")
-        seed.focus()
-        times = []
-        for step in range(30):
-            before = redraws(root)
-            page.keyboard.press("ArrowRight" if step % 2 == 0 else "ArrowLeft")
-            wait_redraw(page, root, before)
-            times.append(float(root.get_attribute("data-last-redraw-ms")))
+        times = {}
+        # a seed change draws every sample afresh; a μ move reuses the draws (the cheap path)
+        location = "mu" if kind in ("logistic", "inversion") else "mu0"
+        for param in ("seed", location if kind != "gumbel" else "logits0"):
+            slider = root.locator(f"input[data-param={param}]")
+            slider.focus()
+            times[param] = []
+            for step in range(30):
+                before = redraws(root)
+                page.keyboard.press("ArrowRight" if step % 2 == 0 else "ArrowLeft")
+                wait_redraw(page, root, before)
+                times[param].append(float(root.get_attribute("data-last-redraw-ms")))
         # the same redraw timed from outside, including style recalculation and layout
         outside = page.evaluate(
             """(el) => {
@@ -327,11 +416,13 @@ def test_redraw_within_one_frame_at_10000_samples(browser, site, screenshot_dir)
             }""",
             root.element_handle(),
         )
-        label = f"{i}-{kind}" + ("-65536" if params.get("num_classes") == 65536 else "")
+        label = f"{i}-{kind}" + (f"-{params['title']}" if "title" in params else "")
+        all_times = [t for ts in times.values() for t in ts]
         report[label] = {
             "samples": 10_000,
-            "redraw_ms_median": statistics.median(times),
-            "redraw_ms_max": max(times),
+            "redraw_ms_median": statistics.median(all_times),
+            "redraw_ms_p90": _p90(all_times),
+            "redraw_ms_max": max(all_times),
             "with_layout_ms_median": statistics.median(outside),
             "with_layout_ms_max": max(outside),
             "redraw_ms": times,
@@ -339,10 +430,12 @@ def test_redraw_within_one_frame_at_10000_samples(browser, site, screenshot_dir)
     out = REPO / "artifacts" / "explorer-redraw-times.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=2), encoding="utf-8")
-    rows = report.items()
-    summary = {k: (round(v["redraw_ms_median"], 2), round(v["redraw_ms_max"], 2)) for k, v in rows}
-    print("redraw ms (median, max) at 10,000 samples:", summary)
+    summary = {
+        k: tuple(round(v[q], 2) for q in ("redraw_ms_median", "redraw_ms_p90", "redraw_ms_max"))
+        for k, v in report.items()
+    }
+    print("redraw ms (median, p90, max) at 10,000 samples:", summary)
     page.screenshot(path=str(screenshot_dir / "explorers-standalone-after.png"), full_page=True)
-    slow = {k: v["redraw_ms_median"] for k, v in report.items() if v["redraw_ms_median"] > FRAME_MS}
-    assert not slow, f"median redraw above {FRAME_MS} ms: {slow}"
+    slow = {k: v for k, v in summary.items() if v[0] > FRAME_MS or v[1] > FRAME_MS}
+    assert not slow, f"median or 90th percentile of the redraw time above {FRAME_MS} ms: {slow}"
     assert log["console"] == [] and log["pageerror"] == [] and log["outside"] == []

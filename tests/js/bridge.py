@@ -48,10 +48,12 @@ def _encode(value):
     return value
 
 
-def node_calls(calls: list[dict], mutations: list[tuple[str, str]] | None = None) -> list:
-    """Run `calls` (see explorer_cli.js) on explorer.js, optionally mutated; return the results."""
+def node_calls(
+    calls: list[dict], mutations: list[tuple[str, str]] | None = None, module: Path = MODULE
+) -> list:
+    """Run `calls` (see explorer_cli.js) on `module` (explorer.js), optionally mutated."""
     request = {
-        "module": str(MODULE),
+        "module": str(module),
         "mutations": [list(m) for m in (mutations or [])],
         "calls": _encode(calls),
     }
