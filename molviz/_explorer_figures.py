@@ -668,9 +668,10 @@ class DiscretizedExplorerFigure(_ExplorerFigure):
     Left: P_j / width from :func:`molviz.mixture.discretized_mixture_probs` on the whole grid
     over p(x), with the two edge bins (which absorb the tails) in red. The y range fits the
     interior bins; an edge bin that reaches above it is cut at the top and labelled with its
-    mass (at 16 bit the edge bins are 3·10^-5 wide and thousands of units tall). Right: the
-    bins next to x = 1 one by one, and the vocoder loss's ``x > threshold`` edge test (grey),
-    with the number of bin centres beyond it in the title (1 at 8 bit, 33 at 16 bit).
+    mass (at 16 bit the edge bins are 3·10^-5 wide and thousands of units tall). Right, on the
+    same y scale: the bins next to x = 1 one by one, and the vocoder loss's ``x > threshold``
+    edge test (grey), with the number of bin centres beyond it in the title (1 at 8 bit, 33 at
+    16 bit).
 
     Args:
         K_max: largest number of components, 1 <= K_max <= 10.
@@ -771,12 +772,11 @@ class DiscretizedExplorerFigure(_ExplorerFigure):
         xz = np.linspace(lo, hi, 200)
         yz = mixture.mixture_pdf(xz, pi, mu, s)
         a["zoom_pdf"].set_data(xz, yz)
-        ztop = nice_ceiling(1.3 * max(float(yz.max()), float(dens[j0:-1].max(initial=0.0))))
         self.ax_zoom.set_xlim(lo, hi + width)  # one empty bin right of the edge bin
-        self.ax_zoom.set_ylim(0, ztop)
+        self.ax_zoom.set_ylim(0, top)  # the left panel's scale: bars compare across panels
         note = a["zoom_note"]
-        note.set_visible(bool(dens[-1] > ztop))
-        note.set_position((edges[-2], 0.98 * ztop))
+        note.set_visible(bool(dens[-1] > top))
+        note.set_position((edges[-2], 0.98 * top))
         note.set_text(edge_bin_label(probs[-1]))
         a["threshold"].set_xdata([thr, thr])
         set_span(a["beyond"], thr, hi + width)

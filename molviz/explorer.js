@@ -829,6 +829,7 @@
     ".molviz-explorer button,.molviz-explorer select{font:inherit;font-size:13px;color:#1f2328;background:#f6f8fa;",
     "border:1px solid #d0d7de;border-radius:5px;padding:2px 9px;cursor:pointer}",
     ".molviz-explorer button[aria-pressed=true]{background:#ddf4ff;border-color:#54aeff}",
+    ".molviz-explorer .molviz-select label{margin-right:4px}",
     ".molviz-explorer button:hover,.molviz-explorer select:hover{background:#eaeef2}",
     ".molviz-explorer svg.molviz-plot{display:block;width:100%;height:auto;margin-top:4px;background:#fff}",
     ".molviz-explorer svg text{font-family:inherit}",
@@ -1253,7 +1254,7 @@
     select(labelText, title, options, value, onChange) {
       const id = this.uid("select");
       const wrap = htmlEl("span", { class: "molviz-select" }, this.buttons);
-      htmlEl("label", { for: id, title: title }, wrap, labelText + " ");
+      htmlEl("label", { for: id, title: title }, wrap, labelText);
       const sel = htmlEl("select", { id: id, "aria-label": title }, wrap);
       for (const o of options) {
         htmlEl("option", { value: String(o.value) }, sel, o.text).selected = String(o.value) === String(value);
@@ -1300,30 +1301,35 @@
     };
   }
 
-  /** The "K" select (K from lo to MAXK); onChange(K). */
-  function kSelect(ctx, lo, K, onChange) {
-    const options = [];
-    for (let k = lo; k <= MAXK; k++) options.push({ value: k, text: String(k) });
-    return ctx.select("K", "number of components K", options, K, (v) => onChange(parseInt(v, 10)));
-  }
-
-  /** Initial values of every component's parameters (all MAXK, so K down then up restores them). */
-  function initialComponents(p, defaults, keys) {
-    const vals = {};
-    for (const key of keys) vals[key] = defaults[key].map((d, k) => (p[key] && k < p[key].length ? p[key][k] : d));
-    return vals;
+  /** The α, μ and log s fields of a mixture's components (for ComponentRows). */
+  function mixtureFields(S, muDigits) {
+    return [
+      { key: "logits", label: "α", title: "logit α (weight π = softmax(α))", spec: S.logit },
+      { key: "mu", label: "μ", title: "mean μ", spec: S.mu, digits: muDigits },
+      { key: "log_s", label: "log s", title: "log scale log s", spec: S.log_s, logScale: true },
+    ];
   }
 
   /**
-   * ComponentRows(ctx, fields, values, K): one fieldset per component k = 0 … K-1 (rebuilt when K
-   * changes), each with a slider per field {key, label, title, spec, digits, logScale}; the sliders'
-   * data-param is key + k (logits0, mu0, log_s0, ...). values[key][k] keeps every component's state.
+   * ComponentRows(ctx, p, S, kMin, fields, onK): the "K" select (kMin … MAXK) and one fieldset per
+   * component k = 0 … K-1 (rebuilt when K changes; then onK(K)), each with a slider per field
+   * {key, label, title, spec, digits, logScale}; the sliders' data-param is key + k (logits0, mu0,
+   * log_s0, ...). Values start from p[key] or S.defaults[key]; all MAXK components keep their state,
+   * so K down then up restores them. array(key) -> the K current values.
    */
   class ComponentRows {
-    constructor(ctx, fields, values, K) {
+    constructor(ctx, p, S, kMin, fields, onK) {
       this.ctx = ctx;
       this.fields = fields;
-      this.values = values;
+      this.values = {};
+      for (const f of fields) this.values[f.key] = S.defaults[f.key].map((d, k) => (p[f.key] && k < p[f.key].length ? p[f.key][k] : d));
+      const K = pick(p, "K", p.logits ? p.logits.length : S.defaults.K);
+      const options = [];
+      for (let k = kMin; k <= MAXK; k++) options.push({ value: k, text: String(k) });
+      ctx.select("K", "number of components K", options, K, (v) => {
+        this.build(parseInt(v, 10));
+        if (onK) onK(this.K);
+      });
       this.build(K);
     }
 
@@ -1408,10 +1414,10 @@
     return [Math.floor(a / step) * step, Math.ceil(b / step) * step];
   }
 
-  /** "12 samples outside the plot", and a hint when peaks are cut off at the top. */
-  function outsideNote(H) {
+  /** "12 samples outside the plot", and where peaks are cut off at the top, what shows them. */
+  function outsideNote(H, remedy) {
     const note = `${fmtInt(H.outside)} sample${H.outside === 1 ? "" : "s"} outside the plot`;
-    return H.cut ? note + " · ↑ a peak narrower than a bar is cut off: try the log y axis or a narrower x range" : note;
+    return H.cut ? `${note} · ↑ a peak narrower than a bar is cut off: see it with ${remedy}` : note;
   }
 
   const GRID_T = Float64Array.from({ length: 81 }, (_, i) => -10 + i / 4);
@@ -1510,16 +1516,13 @@
       const ax = this.ax;
       ax.set(view, [y0, y1], logY ? "log" : "linear");
       this.base.fill(y0);
-      const m = this.layers.length;
-      for (let k = 0; k < m; k++) {
-        if (!stacked || k >= K) {
-          this.layers[k].setAttribute("d", "");
-          continue;
-        }
+      // one path per layer: stacked, component k's bars sit on those of components < k
+      this.layers.forEach((layer, k) => {
+        if (!stacked) return layer.setAttribute("d", "");
         for (let b = 0; b < nb; b++) this.top[b] = this.base[b] + counts[k * nb + b] * norm;
-        this.layers[k].setAttribute("d", barsPath(this.x0, this.x1, this.base, this.top, nb, ax.sx, ax.sy));
+        layer.setAttribute("d", barsPath(this.x0, this.x1, this.base, this.top, nb, ax.sx, ax.sy));
         this.base.set(this.top);
-      }
+      });
       if (!stacked) for (let b = 0; b < nb; b++) this.top[b] = y0 + counts[b] * norm;
       this.all.setAttribute("d", stacked ? "" : barsPath(this.x0, this.x1, this.base, this.top, nb, ax.sx, ax.sy));
       const ylo = logY ? y0 / 4 : -0.05 * y1;
@@ -1597,7 +1600,7 @@
       panel.setLegend(rows, gy);
       return (
         `sd = sπ/√3 = ${fmtSig(sd, 3)} · samples lie within μ ± 11.51 s = μ ± ${fmtSig(tb, 3)} ` +
-        `(clip at u ∈ [1e\u22125, 1\u22121e\u22125]) · ${outsideNote(H)}`
+        `(clip at u ∈ [1e\u22125, 1\u22121e\u22125]) · ${outsideNote(H, "the log y axis or x range auto")}`
       );
     };
   }
@@ -1608,23 +1611,13 @@
 
   function mixtureExplorer(ctx, p) {
     const S = SPECS.mixture;
-    const vals = initialComponents(p, S.defaults, ["logits", "mu", "log_s"]);
-    const K0 = pick(p, "K", p.logits ? p.logits.length : S.defaults.K);
-    kSelect(ctx, 1, K0, (K) => {
-      rows.build(K);
-      xr.setK(K);
-    });
+    const rows = new ComponentRows(ctx, p, S, 1, mixtureFields(S, 2), (K) => xr.setK(K));
     const stacked = ctx.toggle("stack histogram by component", "colour the histogram by the chosen component", pick(p, "stacked", true));
     const showComponents = ctx.toggle("show πₖ pₖ(x)", "draw each weighted component density", pick(p, "components", true));
     const logY = ctx.toggle("log y axis", "log-scale density axis: narrow and wide components, and the tails, at once", p.logy);
     const xr = xRangeSelect(ctx, p.x_range);
-    xr.setK(K0);
+    xr.setK(rows.K);
     const common = commonSliders(ctx, p);
-    const rows = new ComponentRows(ctx, [
-      { key: "logits", label: "α", title: "logit α (weight π = softmax(α))", spec: S.logit },
-      { key: "mu", label: "μ", title: "mean μ", spec: S.mu, digits: 2 },
-      { key: "log_s", label: "log s", title: "log scale log s", spec: S.log_s, logScale: true },
-    ], vals, K0);
 
     ctx.makeSvg(720, 380, "Mixture density with a histogram of samples coloured by component");
     const curveStyles = TAB10.slice(0, MAXK).map((c) => ({ stroke: c, "stroke-width": 1.6, "stroke-dasharray": "5 3" }));
@@ -1673,7 +1666,7 @@
       return (
         `${fmtInt(n)} samples; chosen per component: ` +
         Array.from(chosen, (c, k) => `k=${k} ${fmt(c / n, 3)}`).join(", ") +
-        ` · ${outsideNote(H)}`
+        ` · ${outsideNote(H, "the log y axis or x range “component k”")}`
       );
     };
   }
@@ -1684,9 +1677,7 @@
 
   function gumbelExplorer(ctx, p) {
     const S = SPECS.gumbel;
-    const vals = initialComponents(p, S.defaults, ["logits"]);
-    const K0 = pick(p, "K", p.logits ? p.logits.length : S.defaults.K);
-    kSelect(ctx, 2, K0, (K) => rows.build(K));
+    const rows = new ComponentRows(ctx, p, S, 2, [{ key: "logits", label: "α", title: "logit α", spec: S.logit }]);
     let timer = null;
     const nMax = () => +common.n.input.max;
     ctx.button("+1 draw", "draw one more sample", () => common.n.set(Math.min(common.n.get() + 1, nMax())));
@@ -1713,7 +1704,6 @@
       common.n.set(1);
     });
     const common = commonSliders(ctx, p, S.n, "draws N", "number of draws N");
-    const rows = new ComponentRows(ctx, [{ key: "logits", label: "α", title: "logit α", spec: S.logit }], vals, K0);
 
     ctx.makeSvg(720, 500, "Gumbel-max: one draw, component frequencies against softmax, and their convergence");
     const axA = new Axes(ctx, { x: 58, y: 26, w: 270, h: 200 }, { noXTicks: true, ylabel: "αₖ + gₖ", ylabelOffset: 38, title: "" });
@@ -1981,7 +1971,7 @@
       ], axX.box.x - 4, axX.box.y - 24, "row");
       return (
         `x = μ + s·(log u \u2212 log(1\u2212u)), s = ${fmtSig(sc, 3)} · clipped mass 2ε = ${fmtSig(2 * eps, 2)}` +
-        ` · ${outsideNote(H)}`
+        ` · ${outsideNote(H, "")}`
       );
     };
   }
@@ -1993,15 +1983,13 @@
   function discretizedExplorer(ctx, p) {
     const S = SPECS.discretized;
     let C = pick(p, "num_classes", S.num_classes_value);
-    const vals = initialComponents(p, S.defaults, ["logits", "mu", "log_s"]);
-    const K0 = pick(p, "K", p.logits ? p.logits.length : S.defaults.K);
     ctx.select("classes", "number of classes (bins) of the training grid", [
       { value: 256, text: "2^8 = 256" },
       { value: 65536, text: "2^16 = 65,536" },
     ], C, (v) => {
       C = parseInt(v, 10);
     });
-    kSelect(ctx, 1, K0, (K) => rows.build(K));
+    const rows = new ComponentRows(ctx, p, S, 1, mixtureFields(S, 3));
     // Arrow keys pan by about 1/16 of the view; the step is a power of two so values stay exact.
     const centerStep = (z) => Math.pow(2, Math.floor(Math.log2((1.1 * Math.pow(2, -z)) / 8)));
     const snapCenter = (v) => {
@@ -2021,11 +2009,6 @@
     ctx.button("centre on μ₀", "centre the view on the mean of component 0", () => snapCenter(rows.array("mu")[0]));
     ctx.button("right edge →", "centre the view on x = +1 (last bin)", () => center.set(1));
     const common = commonSliders(ctx, p);
-    const rows = new ComponentRows(ctx, [
-      { key: "logits", label: "α", title: "logit α (weight π = softmax(α))", spec: S.logit },
-      { key: "mu", label: "μ", title: "mean μ", spec: S.mu, digits: 3 },
-      { key: "log_s", label: "log s", title: "log scale log s", spec: S.log_s, logScale: true },
-    ], vals, K0);
     snapCenter(center.get());
 
     ctx.makeSvg(720, 400, "Bin masses of the discretized mixture of logistics with sample frequencies");
@@ -2073,7 +2056,7 @@
         counts[Math.round(((x < -1 ? -1 : x > 1 ? 1 : x) + 1) / delta)] += 1;
       }
       // Bars: one per bin, or per pixel column (mean mass of its bins) when bins are too narrow;
-      // the two edge bins always on their own (nEdge of them, after the interior ones).
+      // the edge bins (those in view) always on their own, after the interior ones.
       const nVis = kHi >= kLo ? kHi - kLo + 1 : 0;
       const aggregated = nVis > MAXBARS;
       const edge0 = mxBinMass(M, C, 0);
@@ -2236,6 +2219,7 @@
     truncationBound: truncationBound,
     gumbelBounds: gumbelBounds,
     mount: mount,
+    _Bank: Bank, // the explorers' cache of draws; exported for tests/test_explorer_sampler.py
   };
 
   if (hasModule) module.exports = api;

@@ -326,6 +326,9 @@ def _pi_to_logits(out: dict) -> None:
     out["logits"] = [float(v) for v in logits - logits.mean()]
 
 
+_S_WHAT = "scale s = exp(log s), slider range log s in [{lo:g}, {hi:g}]"
+
+
 def _log_scale(p: dict, out: dict, lo: float, hi: float) -> None:
     """Scalar scale: ``log_s`` (slider range [lo, hi]) or the older ``s`` (converted to log s)."""
     if "s" in p and "log_s" in p:
@@ -335,9 +338,6 @@ def _log_scale(p: dict, out: dict, lo: float, hi: float) -> None:
     elif "s" in p:
         s = _real("s", p.pop("s"), math.exp(lo), math.exp(hi), _S_WHAT.format(lo=lo, hi=hi))
         out["log_s"] = math.log(s)
-
-
-_S_WHAT = "scale s = exp(log s), slider range log s in [{lo:g}, {hi:g}]"
 
 
 def _log_scales(out: dict, lo: float, hi: float) -> None:

@@ -834,7 +834,7 @@ def plot_inversion(
             arrows.append(ax.annotate("", xy=end, xytext=start, arrowprops=style))
         labels.append(  # written on the arrow, not in the legend
             ax.annotate(
-                f"u = {ui:g} → x = {xi:.3g}",
+                f"u = {ui:.3g} → x = {xi:.3g}",
                 (xlim[0], ui),
                 xytext=(3, 2),
                 textcoords="offset points",

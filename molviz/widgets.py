@@ -307,7 +307,7 @@ def mixture_explorer(K=3, *, K_max=6, logits=None, mu=None, s=None, n=100_000, s
         K: number of components shown at the start, 1 <= K <= K_max.
         K_max: number of component slider rows (the K slider's maximum), <= 10.
         logits: start logits, shape (K,), each in [-8, 8] (default all 0: equal weights).
-        mu: start locations, shape (K,), each in [-5, 5] (default spread over [-3, 3]).
+        mu: start locations, shape (K,), each in [-5, 5] (default spread over [-3, 3]; 0 for K = 1).
         s: start scales, shape (K,), each in [0.05, 3] (default 0.6).
         n: sample count, one of ``SAMPLE_COUNTS``.
         seed: generator seed in [0, 99].
@@ -406,9 +406,11 @@ def inversion_explorer(mu=0.0, s=1.0, u=0.8, *, n=100_000, seed=0, eps=1e-5):
     """Inversion explorer: trace u through the CDF; histogram of x = μ + s·logit(u) samples.
 
     Args:
-        mu: start μ in [-5, 5]; s: start scale in [0.1, 3].
+        mu: start value of μ, in [-5, 5].
+        s: start value of the scale s, in [0.1, 3].
         u: start value of the traced uniform, in [0.001, 0.999].
-        n: sample count, one of ``SAMPLE_COUNTS``; seed: in [0, 99].
+        n: sample count, one of ``SAMPLE_COUNTS``.
+        seed: generator seed in [0, 99].
         eps: start value of the clipping ε, in [1e-8, 0.1].
 
     Returns:
@@ -440,9 +442,11 @@ def discretized_explorer(K=2, *, K_max=3, logits=None, mu=None, s=None, bits=8):
     x = 1 with the vocoder's ``x > 0.999`` test.
 
     Args:
-        K: number of components at the start, 1 <= K <= K_max; K_max <= 10.
+        K: number of components at the start, 1 <= K <= K_max.
+        K_max: number of component slider rows (the K slider's maximum), <= 10.
         logits: start logits (K,), in [-8, 8]; default 0.
-        mu: start locations (K,), in [-1.5, 1.5]; default spread over [-0.5, 0.9].
+        mu: start locations (K,), in [-1.5, 1.5]; default spread over [-0.5, 0.9]
+            (0.9 for K = 1).
         s: start scales (K,), in [0.001, 1]; default 0.1.
         bits: start bit depth in [2, 16].
 

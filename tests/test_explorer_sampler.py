@@ -237,6 +237,46 @@ def test_samples_reproducible_and_prefix_stable():
     assert sum(x == y for x, y in zip(a["x"], c["x"], strict=True)) == 0
 
 
+def test_explorers_cached_draws_equal_the_sampler():
+    """The explorers keep their draws between redraws (molviz._Bank): extended when n grows,
+    restarted when the seed, K or ε changes. What they show equals sampleMixture / sampleLogistic
+    from scratch, bit for bit, and equals the Python transcription of the algorithm."""
+    logits, mu, s = PARAMS["three"]
+    eps = 1e-5
+    grow = [[7, 3, 500, eps, True], [7, 3, 1700, eps, True], [7, 3, 2500, eps, True]]
+    detour = [[7, 3, 900, eps, True], [8, 3, 2500, eps, True], [7, 2, 100, eps, True]]
+    detour += [[7, 3, 2500, eps, True]]
+    calls = [
+        {"op": "bank", "steps": grow, "logits": logits, "mu": mu, "s": s, "n": 2500},
+        {"op": "bank", "steps": detour, "logits": logits, "mu": mu, "s": s, "n": 2500},
+        # a capacity below n: the arrays grow and keep what was drawn
+        {
+            "op": "bank",
+            "steps": grow,
+            "logits": logits,
+            "mu": mu,
+            "s": s,
+            "n": 2500,
+            "capacity": 600,
+        },
+        {"op": "sampleMixture", "seed": 7, "logits": logits, "mu": mu, "s": s, "n": 2500},
+        {
+            "op": "bank",
+            "steps": [[9, 0, 300, 1e-3, True], [9, 0, 800, 1e-3, True]],
+            "mu": [0.5],
+            "s": [2.0],
+            "n": 800,
+        },
+        {"op": "sampleLogistic", "seed": 9, "mu": 0.5, "s": 2.0, "n": 800, "eps": 1e-3},
+    ]
+    grown, detoured, small, fresh, bank_logistic, logistic_fresh = bridge.node_calls(calls)
+    assert grown == detoured == small == fresh
+    x_ref, k_ref = reference_sample_mixture(7, logits, mu, s, 2500)
+    np.testing.assert_array_equal(grown["k"], k_ref)
+    np.testing.assert_allclose(grown["x"], x_ref, rtol=1e-12, atol=0)
+    assert bank_logistic["x"] == logistic_fresh["x"]
+
+
 def test_clip_bounds_every_sample():
     """|x - μ_k| <= s_k log((1 - ε)/ε) for the chosen k; with a large ε the bound is reached."""
     logits, mu, s = PARAMS["three"]

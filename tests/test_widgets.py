@@ -120,6 +120,14 @@ def test_logistic_inversion_gumbel_discretized_callbacks():
     gu.controls["logit0"].value = -4.0
     np.testing.assert_allclose(gu.figure.params["logits"], [-4.0, 0.0, -1.0])
 
+    # default start values: equal weights, μ spread over the documented ranges
+    mi = W.mixture_explorer(K=3)
+    np.testing.assert_allclose(mi.figure.params["pi"], [1 / 3] * 3, rtol=1e-12)
+    np.testing.assert_allclose(mi.figure.params["mu"], [-3.0, 0.0, 3.0])
+    np.testing.assert_allclose(W.mixture_explorer(K=1).figure.params["mu"], [0.0])
+    np.testing.assert_allclose(W.discretized_explorer(K=2).figure.params["mu"], [-0.5, 0.9])
+    np.testing.assert_allclose(W.discretized_explorer(K=1).figure.params["mu"], [0.9])
+
     di = W.discretized_explorer(K=1, mu=[0.9], s=[0.05], bits=8)
     di.controls["bits"].value = 16
     assert di.figure.params["bits"] == 16 and di.figure.probs.size == 65536

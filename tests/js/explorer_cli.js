@@ -21,6 +21,9 @@
  *   {"op": "sampleComponents", "seed", "logits", "n", "eps"?}        -> [...]
  *   {"op": "sampleLogistic", "seed", "mu", "s", "n", "eps"?}         -> {"x": [...], "u": [...]}
  *   {"op": "specs"}                                                  -> the explorer slider specs
+ *   {"op": "bank", "steps": [[seed, K, n, eps, inv], ...], "logits"?, "mu", "s", "n"}
+ *        -> {"x": [...], "k": [...]}: the explorers' Bank after ensure(...) of every step, then
+ *           sample(logits, mu, s, n) (no logits: the single logistic, K = 0)
  */
 "use strict";
 
@@ -94,6 +97,13 @@ function run(api, call) {
     }
     case "specs":
       return api.specs;
+    case "bank": {
+      const bank = new api._Bank(call.capacity || 1000);
+      for (const step of call.steps) bank.ensure(...step);
+      bank.sample(call.logits || null, call.mu, call.s, call.n);
+      const k = call.logits ? Array.from(bank.ks.subarray(0, call.n)) : [];
+      return { x: Array.from(bank.xs.subarray(0, call.n)), k: k };
+    }
     default:
       throw new Error(`unknown op ${call.op}`);
   }
