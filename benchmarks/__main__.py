@@ -1,4 +1,4 @@
-"""``python -m benchmarks [--quick] [--out DIR]``: see benchmarks/run.py."""
+"""``python -m benchmarks [--quick] [--threads N] [--out DIR]``: see benchmarks/run.py."""
 
 import sys
 

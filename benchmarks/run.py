@@ -2,19 +2,28 @@
 
 Run from the repository root::
 
-    python -m benchmarks            # full run: about 10 s on 2 cores (more repeats)
-    python -m benchmarks --quick    # the book's build-time run: about 5 s
+    python -m benchmarks                # full run: about 15 s on 2 cores (more repeats)
+    python -m benchmarks --quick        # the book's build-time run: about 6 s
+    python -m benchmarks --threads 1    # with torch.set_num_threads(1) for the run
     python benchmarks/run.py --out /tmp/bench
 
 Every case times ``benchmarks/baseline.py`` (a straightforward transcription of
-r9y9/wavenet_vocoder's sampler and loss) and molviz side by side, interleaved in pairs (the order
-alternates between repeats) and repeated; it reports the minimum and the median.  For the
-sampler the *RNG floor* is the time of the vocoder's two ``uniform_`` draws alone, the part no
-implementation with the same random stream can avoid; "floor fraction" = floor / molviz time.
-The floor and the opt-in ``method="inverse_cdf"`` are timed in a second interleaved loop.
-Before timing, each case checks that molviz's result equals the baseline's (the sampler bit for
-bit under the same seed, the loss and its gradient exactly), so a fast wrong answer cannot
-score.  Timings are never asserted: this machine is shared and noisy.
+r9y9/wavenet_vocoder's sampler and loss) and molviz side by side in one process: three untimed
+warm-up calls each, then repeats interleaved call by call (the order alternates, ABBA...), so
+slow drifts of a shared machine hit both alike; it reports the minimum (the least disturbed
+call) and the median.  For the sampler the *RNG floor* is the time of the vocoder's two
+``uniform_`` draws alone, the part no implementation with the same random stream can avoid;
+"floor fraction" = floor / molviz time.  The floor and the opt-in ``method="inverse_cdf"`` are
+timed in a second interleaved loop.  Before timing, each case checks that molviz's result
+equals the baseline's (the sampler bit for bit under the same seed, the loss and its gradient
+to 1e-6 relative), so a fast wrong answer cannot score.  Timings are never asserted: this
+machine is shared and noisy.  The number of torch threads is part of the machine description.
+
+The JSON also records the median number of minor page faults per call: memory freshly mapped
+by the operating system for new tensors.  They cost time and depend on the allocator's state,
+which the other cases of the same process influence, so a function can be faster or slower by
+that amount depending on what ran before it.  Interleaving exposes both functions to the same
+process history.
 
 Outputs (``--out``, default ``benchmarks/results/``): ``benchmark.json`` (machine description,
 raw times, summary), ``benchmark.png`` (speed-ups against the targets and absolute times), and
@@ -37,6 +46,11 @@ import statistics
 import sys
 import time
 from pathlib import Path
+
+try:
+    import resource
+except ImportError:  # pragma: no cover - not on Windows
+    resource = None
 
 if __package__ in (None, ""):  # run as a file: make ``benchmarks`` and ``molviz`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -102,35 +116,53 @@ def make_target(B: int, T: int, num_classes: int, seed: int = 1) -> torch.Tensor
 # timing
 
 
-def _time(fn, number: int) -> float:
-    """Seconds per call of ``fn`` over ``number`` back-to-back calls."""
+def _minor_faults() -> int:
+    """Minor page faults of this process so far (0 where ``resource`` is unavailable)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt if resource else 0
+
+
+def _time(fn, number: int) -> tuple[float, float]:
+    """Seconds and minor page faults per call of ``fn`` over ``number`` back-to-back calls."""
+    f0 = _minor_faults()
     t0 = time.perf_counter()
     for _ in range(number):
         fn()
-    return (time.perf_counter() - t0) / number
+    seconds = (time.perf_counter() - t0) / number
+    return seconds, (_minor_faults() - f0) / number
 
 
-def interleaved(fns: dict, repeats: int, number: int = 1, warmup: int = 1) -> dict:
-    """Time each function ``repeats`` times, alternating the order; per-call seconds lists."""
+def interleaved(fns: dict, repeats: int, number: int = 1, warmup: int = 3) -> dict:
+    """Time each function ``repeats`` times, alternating the order (ABBA...) after ``warmup``
+    untimed calls each; returns per-call seconds and page faults, lists per function."""
     names = list(fns)
     for name in names:
         for _ in range(warmup):
             fns[name]()
     times = {name: [] for name in names}
+    faults = {name: [] for name in names}
     enabled = gc.isenabled()
     gc.disable()
     try:
         for r in range(repeats):
             for name in names if r % 2 == 0 else reversed(names):
-                times[name].append(_time(fns[name], number))
+                seconds, f = _time(fns[name], number)
+                times[name].append(seconds)
+                faults[name].append(f)
     finally:
         if enabled:
             gc.enable()
-    return times
+    return {name: (times[name], faults[name]) for name in names}
 
 
-def summary(ts: list) -> dict:
-    return {"min": min(ts), "median": statistics.median(ts), "all": ts}
+def summary(measured: tuple) -> dict:
+    """min and median seconds per call, all times, and the median page faults per call."""
+    ts, faults = measured
+    return {
+        "min": min(ts),
+        "median": statistics.median(ts),
+        "all": ts,
+        "page_faults_median": statistics.median(faults),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,8 +282,22 @@ TARGETS = {
 }
 
 
-def run(quick: bool = False) -> dict:
-    """Run every case; returns the JSON-able results dict."""
+def run(quick: bool = False, threads: int | None = None) -> dict:
+    """Run every case; returns the JSON-able results dict.
+
+    ``threads``: call ``torch.set_num_threads(threads)`` for the run (restored afterwards);
+    by default torch's own choice.  The machine description records the number used.
+    """
+    before = torch.get_num_threads()
+    if threads is not None:
+        torch.set_num_threads(threads)
+    try:
+        return _run(quick)
+    finally:
+        torch.set_num_threads(before)
+
+
+def _run(quick: bool) -> dict:
     q = quick
     started = time.time()
     results = {"machine": machine_info(), "quick": quick, "cases": {}}
@@ -259,8 +305,8 @@ def run(quick: bool = False) -> dict:
     cases["sampler (1, 30, 1)"] = sampler_case(
         1, 1, repeats=11 if q else 21, number=300 if q else 1000
     )
-    cases["sampler (8, 30, 16000)"] = sampler_case(8, 16000, repeats=15 if q else 41, number=1)
-    cases["sampler (1, 30, 24000)"] = sampler_case(1, 24000, repeats=31 if q else 101, number=1)
+    cases["sampler (8, 30, 16000)"] = sampler_case(8, 16000, repeats=15 if q else 61, number=1)
+    cases["sampler (1, 30, 24000)"] = sampler_case(1, 24000, repeats=31 if q else 151, number=1)
     key = "loss fwd+bwd (8, 30, 16000), 65536 classes"
     cases[key] = loss_case(8, 16000, 65536, repeats=3 if q else 9)
     explorer = explorer_case(repeats=7 if q else 21)
@@ -372,6 +418,19 @@ def machine_text(results: dict) -> str:
     )
 
 
+def page_fault_text(results: dict) -> str:
+    """One line per timed case: median minor page faults per call (fresh memory the OS maps)."""
+    lines = ["minor page faults per call (median):"]
+    for name, c in results["cases"].items():
+        parts = [
+            f"{key.replace('_', ' ')} {c[key]['page_faults_median']:.0f}"
+            for key in ("baseline", "molviz")
+            if key in c
+        ]
+        lines.append(f"  {name}: " + ", ".join(parts))
+    return "\n".join(lines)
+
+
 def plot(results: dict, path=None):
     """Figure: speed-ups (min, median) against the targets, and absolute times on a log axis."""
     import matplotlib
@@ -417,8 +476,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats (the book's run)")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="folder for json and png")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="torch.set_num_threads for the run"
+    )
     args = parser.parse_args(argv)
-    results = run(quick=args.quick)
+    results = run(quick=args.quick, threads=args.threads)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "benchmark.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     fig = plot(results, args.out / "benchmark.png")
@@ -428,6 +490,7 @@ def main(argv=None) -> int:
     print("machine:", machine_text(results))
     print(f"run: {'quick' if args.quick else 'full'}, {results['seconds']} s\n")
     print(text_table(results))
+    print("\n" + page_fault_text(results))
     print(f"\nwrote {args.out / 'benchmark.json'} and {args.out / 'benchmark.png'}")
     return 0
 

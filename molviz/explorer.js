@@ -12,7 +12,7 @@
  *   random   xoshiro128** (Blackman and Vigna, 2018) seeded by splitmix64, giving 53-bit doubles
  *            in [0, 1) from two 32-bit outputs: ((a >>> 5) * 2^26 + (b >>> 6)) / 2^53.
  *   sampler  the two-stage sampler of molviz and of r9y9/wavenet_vocoder: component k =
- *            argmax_k(α_k - log(-log u_k)) (Gumbel-max), then x = μ_k + s_k (log u - log(1 - u))
+ *            argmax_k(a_k - log(-log u_k)) (Gumbel-max), then x = μ_k + s_k (log u - log(1 - u))
  *            (inversion), every u ~ U(ε, 1 - ε) with ε = 1e-5 by default.
  *   explorers `molviz.mount(root, config)` draws one explorer ("logistic", "mixture", "gumbel",
  *            "inversion", "discretized") in inline SVG inside `root`. Components are numbered
@@ -313,7 +313,7 @@
     },
   };
 
-  /** log softmax(α)_k = α_k - max α - log Σ_j exp(α_j - max α), into a new Float64Array. */
+  /** log softmax(a)_k = a_k - max a - log Σ_j exp(a_j - max a), into a new Float64Array. */
   function logSoftmaxArr(a) {
     let m = -Infinity;
     for (let k = 0; k < a.length; k++) if (a[k] > m) m = a[k];
@@ -330,7 +330,7 @@
     return a;
   }
 
-  /** softmax(α)_k = exp(α_k - max α) / Σ_j exp(α_j - max α). */
+  /** softmax(a)_k = exp(a_k - max a) / Σ_j exp(a_j - max a). */
   function softmax(logits) {
     return Array.from(logSoftmaxArr(checkedLogits(logits)), Math.exp);
   }
@@ -339,7 +339,7 @@
     return Array.from(logSoftmaxArr(checkedLogits(logits)));
   }
 
-  /** The mixture M = {pi, mu, s, logpi} of logits α, means μ and log-scales (unchecked). */
+  /** The mixture M = {pi, mu, s, logpi} of logits a, means μ and log-scales (unchecked). */
   function mixtureOf(logits, mu, logS) {
     const logpi = logSoftmaxArr(logits);
     return { pi: logpi.map(Math.exp), mu: mu, s: logS.map(Math.exp), logpi: logpi };
@@ -486,7 +486,7 @@
   //                     then (if z is given) one uniform u for the standard logistic draw
   //                     z_i = log u - log(1 - u); every u ~ U(ε, 1 - ε). Draw i's uniforms follow
   //                     draw i-1's, so the first n draws of a seed do not change when more are drawn.
-  //   chooseComponents  k_i = argmax_k (α_k + g_ik)  (Gumbel-max)
+  //   chooseComponents  k_i = argmax_k (a_k + g_ik)  (Gumbel-max)
   //   placeSamples      x_i = μ_k + s_k z_i  (inversion: scale and shift the standard draw)
   // ---------------------------------------------------------------------------------------------
 
@@ -539,7 +539,7 @@
 
   /**
    * sampleMixture(rng, logits, mu, s, n, eps=1e-5) -> {x: Float64Array(n), k: Int32Array(n)}:
-   * k = argmax_j(α_j - log(-log u_j)), x = μ_k + s_k (log u - log(1 - u)), u's ~ U(ε, 1 - ε).
+   * k = argmax_j(a_j - log(-log u_j)), x = μ_k + s_k (log u - log(1 - u)), u's ~ U(ε, 1 - ε).
    */
   function sampleMixture(rng, logits, mu, s, n, eps = EPS) {
     checkRng(rng);
@@ -1124,7 +1124,7 @@
   const TITLES = {
     logistic: "Logistic distribution: density and a histogram of samples",
     mixture: "Mixture of logistics: density and samples coloured by component",
-    gumbel: "Gumbel-max: choosing a component with argmax(α + Gumbel noise)",
+    gumbel: "Gumbel-max: choosing a component with argmax(a + Gumbel noise)",
     inversion: "Inversion sampling: u → x = F\u207b¹(u) = μ + s·logit(u)",
     discretized: "Discretized mixture: bin masses on the training grid",
   };
@@ -1301,10 +1301,10 @@
     };
   }
 
-  /** The α, μ and log s fields of a mixture's components (for ComponentRows). */
+  /** The logit a, μ and log s fields of a mixture's components (for ComponentRows). */
   function mixtureFields(S, muDigits) {
     return [
-      { key: "logits", label: "α", title: "logit α (weight π = softmax(α))", spec: S.logit },
+      { key: "logits", label: "a", title: "logit a (weight π = softmax(a))", spec: S.logit },
       { key: "mu", label: "μ", title: "mean μ", spec: S.mu, digits: muDigits },
       { key: "log_s", label: "log s", title: "log scale log s", spec: S.log_s, logScale: true },
     ];
@@ -1606,7 +1606,7 @@
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Explorer: mixture (K; α, μ, log s per component; n, seed; stacked, components, log y, x range).
+  // Explorer: mixture (K; a, μ, log s per component; n, seed; stacked, components, log y, x range).
   // ---------------------------------------------------------------------------------------------
 
   function mixtureExplorer(ctx, p) {
@@ -1677,7 +1677,7 @@
 
   function gumbelExplorer(ctx, p) {
     const S = SPECS.gumbel;
-    const rows = new ComponentRows(ctx, p, S, 2, [{ key: "logits", label: "α", title: "logit α", spec: S.logit }]);
+    const rows = new ComponentRows(ctx, p, S, 2, [{ key: "logits", label: "a", title: "logit a", spec: S.logit }]);
     let timer = null;
     const nMax = () => +common.n.input.max;
     ctx.button("+1 draw", "draw one more sample", () => common.n.set(Math.min(common.n.get() + 1, nMax())));
@@ -1706,7 +1706,7 @@
     const common = commonSliders(ctx, p, S.n, "draws N", "number of draws N");
 
     ctx.makeSvg(720, 500, "Gumbel-max: one draw, component frequencies against softmax, and their convergence");
-    const axA = new Axes(ctx, { x: 58, y: 26, w: 270, h: 200 }, { noXTicks: true, ylabel: "αₖ + gₖ", ylabelOffset: 38, title: "" });
+    const axA = new Axes(ctx, { x: 58, y: 26, w: 270, h: 200 }, { noXTicks: true, ylabel: "aₖ + gₖ", ylabelOffset: 38, title: "" });
     const axB = new Axes(ctx, { x: 420, y: 26, w: 282, h: 200 }, { noXTicks: true, ylabel: "probability", ylabelOffset: 42, title: "" });
     const axC = new Axes(ctx, { x: 58, y: 282, w: 628, h: 170 }, {
       xkind: "log", xlabel: "number of draws (log scale)", ylabel: "running frequency", ylabelOffset: 42,
@@ -1762,9 +1762,9 @@
       }
       const last = bank.ks[N - 1];
       const g = (k) => bank.g[(N - 1) * K + k];
-      // Panel A: the last draw, α_k (solid) and α_k + g_k (light), the argmax marked.
+      // Panel A: the last draw, a_k (solid) and a_k + g_k (light), the argmax marked.
       axA.set([0.4, K + 0.6], [-8, 14]);
-      axA.setTitle(`draw #${fmtInt(N)}: αₖ (solid) + noise gₖ (light)`);
+      axA.setTitle(`draw #${fmtInt(N)}: aₖ (solid) + noise gₖ (light)`);
       let ymax = 0;
       for (let k = 0; k < K; k++) ymax = Math.max(ymax, pi[k], counts[k] / N);
       axB.set([0.4, K + 0.6], [0, Math.min(1, ymax * 1.25 + 0.02)]);
@@ -1977,7 +1977,7 @@
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Explorer: discretized (num_classes 2^8 / 2^16, α/μ/log s per component, zoom, centre).
+  // Explorer: discretized (num_classes 2^8 / 2^16, logit a, μ, log s per component, zoom, centre).
   // ---------------------------------------------------------------------------------------------
 
   function discretizedExplorer(ctx, p) {

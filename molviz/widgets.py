@@ -32,7 +32,7 @@ from molviz._explorer_figures import (
     LogisticExplorerFigure,
     MixtureExplorerFigure,
 )
-from molviz._style import check_int, component_color, subscript
+from molviz._style import check_int, component_color, nice_ceiling, subscript
 from molviz._validate import as_float_array, check_real_scalar
 
 __all__ = [
@@ -220,25 +220,36 @@ def _check_K(K, K_max):
     return check_int("K", K, 1, K_max), K_max
 
 
-def _mixture_controls(K, K_max, start, *, mu_range, s_range, mu_step):
-    """The K slider and one row of logit, μ and s sliders per component k = 0 … K_max-1.
+def _mixture_controls(K, K_max, start, *, mu_range, mu_step, scale):
+    """The K slider and one row of logit, μ and scale sliders per component k = 0 … K_max-1.
 
-    start: (logits, mu, s) given by the caller, each None or of shape (K,), and the defaults
-    (mu_spread, mu_one, s0): K > 1 locations spread evenly over mu_spread, a single one at
-    mu_one, all scales s0. Returns (controls, rows).
+    start: (logits, mu, scales) given by the caller, each None or of shape (K,), and the
+    defaults (mu_spread, mu_one, scale0): K > 1 locations spread evenly over mu_spread, a single
+    one at mu_one, all scales scale0. scale: ("s", (lo, hi)) for a logarithmic slider of s, or
+    ("log_s", (lo, hi)) for a linear slider of log s. Returns (controls, rows).
     """
-    (logits, mu, s), (spread, mu_one, s0) = start
+    (logits, mu, scales), (spread, mu_one, scale0) = start
+    scale_key, scale_range = scale
     mv0 = np.linspace(*spread, K) if K > 1 else np.array([mu_one])
     lv = _component_values("logits", logits, [0.0] * K_max, K)
     mv = _component_values("mu", mu, [*mv0.tolist(), *([0.0] * (K_max - K))], K)
-    sv = _component_values("s", s, [s0] * K_max, K)
+    sv = _component_values(scale_key, scales, [scale0] * K_max, K)
+    if scale_key == "log_s":
+
+        def scale_slider(k):
+            return _slider(f"log s{subscript(k)}", sv[k], *scale_range, 0.01, name=f"log_s[{k}]")
+    else:
+
+        def scale_slider(k):
+            return _log_slider(f"s{subscript(k)}", sv[k], *scale_range, name=f"s[{k}]")
+
     specs = [
         (
             "logit",
-            lambda k: _slider(f"logit{subscript(k)}", lv[k], -8.0, 8.0, 0.1, name=f"logits[{k}]"),
+            lambda k: _slider(f"a{subscript(k)}", lv[k], -8.0, 8.0, 0.1, name=f"logits[{k}]"),
         ),
         ("mu", lambda k: _slider(f"μ{subscript(k)}", mv[k], *mu_range, mu_step, name=f"mu[{k}]")),
-        ("s", lambda k: _log_slider(f"s{subscript(k)}", sv[k], *s_range, name=f"s[{k}]")),
+        (scale_key, scale_slider),
     ]
     controls, rows = _component_rows(K, K_max, specs)
     controls["K"] = _k_slider(K, K_max, rows)
@@ -246,13 +257,43 @@ def _mixture_controls(K, K_max, start, *, mu_range, s_range, mu_step):
 
 
 def _mixture_kwargs(v):
-    """(π, μ, s) of the first K components from control values; π = softmax(logits)."""
+    """(π, μ, s) of the first K components from control values; π = softmax(logits).
+
+    The scale comes from the ``s{k}`` sliders or, where there are none, from ``log_s{k}``.
+    """
     ks = range(v["K"])
+    if "s0" in v:
+        s = [v[f"s{k}"] for k in ks]
+    else:
+        s = np.exp([v[f"log_s{k}"] for k in ks]).tolist()
     return {
         "pi": mixture.softmax(np.array([v[f"logit{k}"] for k in ks])),
         "mu": [v[f"mu{k}"] for k in ks],
-        "s": [v[f"s{k}"] for k in ks],
+        "s": s,
     }
+
+
+def _start_log_scales(log_s, s, K):
+    """log s start values from ``log_s`` or (converted) ``s``; at most one of them may be given."""
+    if s is None:
+        return log_s
+    if log_s is not None:
+        raise ValueError("give log_s or s (converted to log s), not both")
+    arr = as_float_array("s", s)
+    if arr.shape != (K,):
+        raise ValueError(f"s must have shape (K,) = ({K},), got shape {arr.shape}")
+    if not np.all(arr > 0):
+        raise ValueError(
+            f"s must be > 0 (scales of the components), got min(s) = {float(arr.min())!r}"
+        )
+    return np.log(arr)
+
+
+def _fitted_xlim(pi, mu, s):
+    """Symmetric x range [-w, w] holding the central 99.8 % of a mixture, w a round number."""
+    q = mixture.mixture_ppf(np.array([1e-3, 1 - 1e-3]), pi, mu, s)
+    w = nice_ceiling(1.1 * float(np.max(np.abs(q))))
+    return (-w, w)
 
 
 # --------------------------------------------------------------------------------------
@@ -296,28 +337,38 @@ def logistic_explorer(mu=0.0, s=1.0, *, n=100_000, seed=0, gaussian=True, logy=F
     return Explorer("logistic explorer", LogisticExplorerFigure(), controls, rows, dict)
 
 
-def mixture_explorer(K=3, *, K_max=6, logits=None, mu=None, s=None, n=100_000, seed=0):
-    """Mixture explorer: K and per-component logit/μ/s sliders, samples coloured by component.
+def mixture_explorer(
+    K=3, *, K_max=6, logits=None, mu=None, log_s=None, s=None, n=100_000, seed=0, xlim=None
+):
+    """Mixture explorer: K and per-component logit/μ/log s sliders, samples coloured by component.
 
-    The weights are π = softmax(logits) (logit sliders keep Σπ = 1 automatically). Each move
-    draws n samples with molviz's two-stage sampler and stacks their histogram by the component
-    that produced them over the mixture density and the weighted components.
+    The weights are π = softmax(logits) (logit sliders keep Σπ = 1 automatically); the scales
+    are set by log s, the quantity a network emits, on [-7, 1] (s from 0.0009 to 2.7), which
+    reaches the narrow components of a trained vocoder (log s often -7 … -3 for audio in
+    [-1, 1]). Each move draws n samples with molviz's two-stage sampler and stacks their
+    histogram by the component that produced them over the mixture density and the weighted
+    components.
 
     Args:
         K: number of components shown at the start, 1 <= K <= K_max.
         K_max: number of component slider rows (the K slider's maximum), <= 10.
-        logits: start logits, shape (K,), each in [-8, 8] (default all 0: equal weights).
-        mu: start locations, shape (K,), each in [-5, 5] (default spread over [-3, 3]; 0 for K = 1).
-        s: start scales, shape (K,), each in [0.05, 3] (default 0.6).
+        logits: start logits a, shape (K,), each in [-8, 8] (default all 0: equal weights).
+        mu: start locations μ, shape (K,), each in [-5, 5] (default spread over [-3, 3]; 0 for
+            K = 1).
+        log_s: start log-scales log s, shape (K,), each in [-7, 1] (default log 0.6).
+        s: start scales s > 0 instead of ``log_s`` (converted to log s; the same range).
         n: sample count, one of ``SAMPLE_COUNTS``.
         seed: generator seed in [0, 99].
+        xlim: x range (lo, hi) of the plot, fixed while the sliders move; default: the
+            symmetric range, on a round number, that holds the central 99.8 % of the start
+            mixture ([-1, 1] for the running example of book/mixtures.md).
 
     Returns:
         :class:`molviz.widgets.Explorer` around :class:`molviz.plotting.MixtureExplorerFigure`.
 
     Raises:
         ValueError: K or K_max out of range, start values of the wrong shape or outside the
-            slider ranges.
+            slider ranges, both log_s and s given, s <= 0, a bad xlim.
         TypeError: K or K_max not an integer.
 
     See the book chapter ``book/mixtures.md``.
@@ -326,10 +377,10 @@ def mixture_explorer(K=3, *, K_max=6, logits=None, mu=None, s=None, n=100_000, s
     controls, comp_rows = _mixture_controls(
         K,
         K_max,
-        ((logits, mu, s), ((-3.0, 3.0), 0.0, 0.6)),
+        ((logits, mu, _start_log_scales(log_s, s, K)), ((-3.0, 3.0), 0.0, math.log(0.6))),
         mu_range=(-5.0, 5.0),
-        s_range=(0.05, 3.0),
-        mu_step=0.05,
+        mu_step=0.01,
+        scale=("log_s", (-7.0, 1.0)),
     )
     controls.update(n=_n_slider(n), seed=_seed_slider(seed))
     rows = [widgets.HBox([controls["K"], controls["n"], controls["seed"]]), *comp_rows]
@@ -337,7 +388,9 @@ def mixture_explorer(K=3, *, K_max=6, logits=None, mu=None, s=None, n=100_000, s
     def to_kwargs(v):
         return {**_mixture_kwargs(v), "n": v["n"], "seed": v["seed"]}
 
-    fig = MixtureExplorerFigure(K_max)
+    if xlim is None:
+        xlim = _fitted_xlim(**_mixture_kwargs({k: w.value for k, w in controls.items()}))
+    fig = MixtureExplorerFigure(K_max, xlim=xlim)
     return Explorer(f"mixture explorer (K = {K})", fig, controls, rows, to_kwargs)
 
 
@@ -371,7 +424,7 @@ def gumbel_explorer(
     specs = [
         (
             "logit",
-            lambda k: _slider(f"logit{subscript(k)}", lv[k], -16.0, 16.0, 0.1, name=f"logits[{k}]"),
+            lambda k: _slider(f"a{subscript(k)}", lv[k], -16.0, 16.0, 0.1, name=f"logits[{k}]"),
         )
     ]
     controls, comp_rows = _component_rows(K, K_max, specs)
@@ -467,8 +520,8 @@ def discretized_explorer(K=2, *, K_max=3, logits=None, mu=None, s=None, bits=8):
         K_max,
         ((logits, mu, s), ((-0.5, 0.9), 0.9, 0.1)),
         mu_range=(-1.5, 1.5),
-        s_range=(1e-3, 1.0),
         mu_step=0.01,
+        scale=("s", (1e-3, 1.0)),
     )
     bits_slider = widgets.IntSlider(
         value=bits,

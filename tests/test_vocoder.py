@@ -4,8 +4,8 @@ Reference.  ``ref_sample`` and ``ref_loss`` below are written in this file from 
 r9y9/wavenet_vocoder ``wavenet_vocoder/mixture.py`` as the issue states it: (B, 3K, T) input,
 one-hot selection of the chosen component, float masks ``c * a + (1 - c) * b`` for the loss
 branches, the vocoder's max-shifted log-sum-exp.  They are deliberately naive; molviz's fast paths
-(one RNG buffer, gather, amax/matmul argmax, a numpy single-step path, a hand-written backward)
-must agree with them.
+(one RNG buffer, a transposition by a product with -I, a max-pooling argmax, gather, a numpy
+single-step path, a hand-written backward) must agree with them.
 
 Tolerances (stated once, used below):
 
@@ -31,7 +31,8 @@ import torch.nn.functional as F
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from molviz import vocoder
+from molviz import _vocoder_loss, vocoder
+from molviz import _vocoder_sampler as vocoder_sampler
 from molviz.vocoder import (
     MoLParams,
     bits_per_sample,
@@ -265,6 +266,89 @@ def test_sampler_under_inference_mode_no_grad_and_autocast():
     assert_bit_identical(ref, got)
 
 
+def test_sampler_under_reduced_matmul_precision():
+    """``torch.set_float32_matmul_precision("medium")`` lets CPU matmuls run in bfloat16; the
+    sampler's transposition by a product with -I and the loss's index sums must not be affected
+    (molviz falls back to plain operations then)."""
+    y = random_y(1, 10, 24000, seed=12)
+    wide = random_y(2, 100, 800, seed=13)
+    y_hat = random_y(2, 10, 600, seed=14)
+    target = grid_targets(2, 600, 65536, seed=15)
+    refs = []
+    for yy in (y, wide):
+        torch.manual_seed(4)
+        refs.append(ref_sample(yy))
+    ref_l, ref_g = loss_and_grads(ref_loss, y_hat, target, num_classes=65536)
+    before = torch.get_float32_matmul_precision()
+    try:
+        torch.set_float32_matmul_precision("medium")
+        for yy, ref in zip((y, wide), refs, strict=True):
+            torch.manual_seed(4)
+            assert_bit_identical(ref, sample_from_discretized_mix_logistic(yy))
+        got_l, got_g = loss_and_grads(
+            discretized_mix_logistic_loss, y_hat, target, num_classes=65536
+        )
+        assert_bit_identical(ref_l, got_l)
+        assert_bit_identical(ref_g, got_g, signed_zeros=False)
+    finally:
+        torch.set_float32_matmul_precision(before)
+
+
+@pytest.mark.parametrize("threads", [1, 3])
+def test_sampler_bit_identical_for_any_thread_count(threads):
+    """The CPU path cuts the time axis into one block per thread when B is small; the result
+    must not depend on it (odd T cannot be cut, T = 24000 can)."""
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(threads)
+        for B, T in [(1, 24000), (1, 24001), (2, 9000)]:
+            y = random_y(B, 10, T, seed=T)
+            ref, got = both_samples(y, 30)
+            assert_bit_identical(ref, got)
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_sampler_plain_path_and_tensor_subclass():
+    """The plain statement of the algorithm (the path used off the CPU) is the vocoder's too,
+    and a tensor subclass such as ``nn.Parameter`` is accepted."""
+    for B, K, T in [(1, 10, 1), (2, 4, 300), (1, 10, 5000)]:
+        y = random_y(B, K, T, seed=K + T)
+        torch.manual_seed(2)
+        ref = ref_sample(y, clamp_log_scale=True, log_scale_min=-3.0)
+        torch.manual_seed(2)
+        got = vocoder._sample_plain(y, -3.0, True, None)
+        assert_bit_identical(ref, got)
+        with torch.no_grad():
+            torch.manual_seed(2)
+            got = sample_from_discretized_mix_logistic(torch.nn.Parameter(y), -3.0, True)
+        assert_bit_identical(ref, got)
+
+
+def test_float_facts_behind_the_fast_sampler():
+    """The sampler's one-buffer trick needs torch's log and exp to give a value the same bits
+    wherever it sits in a tensor (offset, stride, length; tests on 10^6 float32 draws from the
+    sampler's ranges), and ``1 - u`` written as ``torch.sub(1, u)`` to round as ``1.0 - u``."""
+    g = torch.Generator().manual_seed(0)
+    u = torch.empty(10**6).uniform_(1e-5, 1.0 - 1e-5, generator=g)
+    z = -torch.log(u)  # the second log's inputs, (1e-5, 11.6)
+    s = torch.empty(10**6).uniform_(-100.0, 80.0, generator=g)  # log-scales for exp
+    for x, fn in [(u, torch.log), (z, torch.log), (s, torch.exp)]:
+        ref = fn(x)
+        shifted = torch.empty(x.numel() + 3)
+        shifted[3:] = x
+        assert_bit_identical(ref, fn(shifted[3:]))  # misaligned
+        m = x.numel() // 10
+        strided = torch.empty(10, m)
+        fn(x[: m * 10].view(m, 10).t(), out=strided)  # transposed read, contiguous write
+        assert_bit_identical(ref[: m * 10].view(m, 10).t().contiguous(), strided)
+        for n in (1, 7, 17, 33):  # short tensors take the kernels' tail code
+            assert_bit_identical(ref[:n], fn(x[:n].clone()))
+    one_minus = torch.empty_like(u)
+    vocoder_sampler.one_minus(u, out=one_minus)
+    assert_bit_identical(1.0 - u, one_minus)
+
+
 def test_sampler_empty():
     assert sample_from_discretized_mix_logistic(torch.zeros(0, 6, 5)).shape == (0, 5)
     assert sample_from_discretized_mix_logistic(torch.zeros(2, 6, 0)).shape == (2, 0)
@@ -431,7 +515,7 @@ def test_float_facts_behind_the_fast_loss():
     exactly 1 from SIGMOID_ONE on (so clamping its argument there changes nothing); softplus(x)
     is below 1e-34 (float32; 1e-300 float64) under SOFTPLUS_TINY, so next to a number >= 1 it
     vanishes in rounding."""
-    for dtype, (zero_below, normal_from, one_above, tiny_below) in vocoder._RANGES.items():
+    for dtype, (zero_below, normal_from, one_above, tiny_below) in _vocoder_loss._RANGES.items():
         tiny = torch.finfo(dtype).tiny
         below = torch.linspace(zero_below - 60.0, zero_below, 200001, dtype=dtype)
         assert bool((torch.exp(below) == 0).all())

@@ -88,10 +88,49 @@ def test_mixture_sliders_flow_into_update():
     assert fig.params["n"] == 10_000 and fig.params["seed"] == 7
     # calling the callback directly with changed values goes straight to update
     values = ex.values()
-    values.update(K=2, mu0=-3.0, s0=0.2, logit0=0.0, logit1=0.0)
+    values.update(K=2, mu0=-3.0, log_s0=np.log(0.2), logit0=0.0, logit1=0.0)
     ex.callback(**values)
     np.testing.assert_allclose(fig.params["pi"], [0.5, 0.5])
     assert fig.params["mu"][0] == pytest.approx(-3.0) and fig.params["s"][0] == pytest.approx(0.2)
+    assert plt.get_fignums() == []
+
+
+def mixture_cdf_ref(x, pi, mu, s):
+    """Independent reference: Σ_k π_k σ((x - μ_k)/s_k)."""
+    z = (x - np.asarray(mu)) / np.asarray(s)
+    return float(np.sum(np.asarray(pi) / (1 + np.exp(-z))))
+
+
+def test_mixture_log_scale_sliders_reach_vocoder_scale():
+    # the book's running example (book/mixtures.md), as a network emits it
+    logits, mu, log_s = [1.0, 0.3, -0.4], [-0.45, 0.05, 0.5], np.log([0.06, 0.15, 0.04])
+    ex = W.mixture_explorer(K=3, logits=logits, mu=mu, log_s=log_s, n=10_000)
+    fig = ex.figure
+    np.testing.assert_allclose(fig.params["s"], [0.06, 0.15, 0.04], rtol=1e-12)
+    # one linear log s slider per component, on [-7, 1]; no s sliders
+    for k in range(6):
+        w = ex.controls[f"log_s{k}"]
+        assert (w.min, w.max) == (-7.0, 1.0) and w.description == f"log s{chr(0x2080 + k)}"
+        assert f"s{k}" not in ex.controls
+    np.testing.assert_allclose([ex.controls[f"log_s{k}"].value for k in range(3)], log_s, atol=0.01)
+    # the floor of the vocoder's loss, log s = -7, is on the slider and reaches the figure
+    png0 = ex.image.value
+    ex.controls["log_s2"].value = -7.0
+    assert fig.params["s"][2] == pytest.approx(np.exp(-7.0))
+    assert ex.image.value != png0
+    # s= is still accepted and converted to log s
+    ex_s = W.mixture_explorer(K=3, logits=logits, mu=mu, s=[0.06, 0.15, 0.04], n=10_000)
+    np.testing.assert_allclose(ex_s.figure.params["s"], [0.06, 0.15, 0.04], rtol=1e-12)
+    assert ex_s.values() == ex.values() | {"log_s2": ex_s.controls["log_s2"].value}
+    # default x range: symmetric, round, and holding the central 99.8 % of the start mixture
+    lo, hi = fig.xlim
+    pi = softmax_ref(logits)
+    assert lo == -hi and hi <= 2.0
+    assert mixture_cdf_ref(lo, pi, mu, np.exp(log_s)) < 1e-3
+    assert 1 - mixture_cdf_ref(hi, pi, mu, np.exp(log_s)) < 1e-3
+    assert W.mixture_explorer(K=2, xlim=(-1.0, 1.0)).figure.xlim == (-1.0, 1.0)
+    for explorer in (ex, ex_s):
+        explorer.close()
     assert plt.get_fignums() == []
 
 
@@ -147,6 +186,18 @@ def test_bad_start_values_raise_clear_errors():
         W.mixture_explorer(K=3, mu=[0.0, 1.0])
     with pytest.raises(ValueError, match=r"mu\[0\] must be in \[-5, 5\]"):
         W.mixture_explorer(K=2, mu=[9.0, 0.0])
+    with pytest.raises(ValueError, match=r"log_s\[1\] must be in \[-7, 1\]"):
+        W.mixture_explorer(K=2, log_s=[-3.0, -8.0])
+    with pytest.raises(ValueError, match=r"log_s\[0\] must be in \[-7, 1\]"):
+        W.mixture_explorer(K=2, s=[1e-4, 0.1])
+    with pytest.raises(ValueError, match=r"s must be > 0 .*got min\(s\) = -0.1"):
+        W.mixture_explorer(K=2, s=[-0.1, 0.1])
+    with pytest.raises(ValueError, match="give log_s or s"):
+        W.mixture_explorer(K=2, s=[0.1, 0.1], log_s=[-2.0, -2.0])
+    with pytest.raises(ValueError, match=r"log_s must have shape \(K,\) = \(2,\)"):
+        W.mixture_explorer(K=2, log_s=[-2.0])
+    with pytest.raises(ValueError, match="xlim must be finite"):
+        W.mixture_explorer(K=2, xlim=(1.0, -1.0))
     with pytest.raises(ValueError, match="n must be one of"):
         W.logistic_explorer(n=12345)
     with pytest.raises(ValueError, match=r"s must be in \[0.1, 5\]"):
