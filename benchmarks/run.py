@@ -12,12 +12,15 @@ r9y9/wavenet_vocoder's sampler and loss) and molviz side by side in one process:
 warm-up calls each, then repeats interleaved call by call (the order alternates, ABBA...), so
 slow drifts of a shared machine hit both alike; it reports the minimum (the least disturbed
 call) and the median.  For the sampler the *RNG floor* is the time of the vocoder's two
-``uniform_`` draws alone, the part no implementation with the same random stream can avoid;
-"floor fraction" = floor / molviz time.  The floor and the opt-in ``method="inverse_cdf"`` are
-timed in a second interleaved loop.  Before timing, each case checks that molviz's result
-equals the baseline's (the sampler bit for bit under the same seed, the loss and its gradient
-to 1e-6 relative), so a fast wrong answer cannot score.  Timings are never asserted: this
-machine is shared and noisy.  The number of torch threads is part of the machine description.
+``uniform_`` draws alone (issue 5's yardstick); "floor fraction" = floor / molviz time.  molviz
+draws the same float32 numbers faster (as 32-bit integers, scaled in parallel), so the run also
+times the generator alone, the same number of words drawn as int32: the part no implementation
+with the same random stream can avoid.  The floor, the words and the opt-in
+``method="inverse_cdf"`` are timed in a second interleaved loop.  Before timing, each case
+checks that molviz's result equals the baseline's (the sampler bit for bit under the same seed,
+the loss and its gradient to 1e-6 relative), so a fast wrong answer cannot score.  Timings are
+never asserted: this machine is shared and noisy.  The number of torch threads is part of the
+machine description.
 
 The JSON also records the median number of minor page faults per call: memory freshly mapped
 by the operating system for new tensors.  They cost time and depend on the allocator's state,
@@ -179,13 +182,18 @@ def _check_sampler(y: torch.Tensor) -> None:
 
 
 def sampler_case(B: int, T: int, repeats: int, number: int) -> dict:
-    """Sampler at (B, 3K, T): baseline, molviz (default), molviz inverse_cdf, RNG floor."""
+    """Sampler at (B, 3K, T): baseline, molviz (default), molviz inverse_cdf, the RNG floor
+    (the vocoder's two ``uniform_`` calls) and the raw random words (the same number of 32-bit
+    draws as integers: the generator's own cost, which molviz's float32 draw cannot avoid)."""
     y = make_y(B, T)
     _check_sampler(y)
 
     def floor():
         torch.empty(B, T, K).uniform_(U_LO, U_HI)
         torch.empty(B, T).uniform_(U_LO, U_HI)
+
+    def words():
+        torch.empty(B * T * (K + 1), dtype=torch.int32).random_()
 
     # The comparison that the targets are about runs as a pair; the floor and the opt-in method
     # are timed in a second interleaved loop (each pair shares the cache state fairly).
@@ -203,6 +211,7 @@ def sampler_case(B: int, T: int, repeats: int, number: int) -> dict:
                 y, method="inverse_cdf"
             ),
             "rng_floor": floor,
+            "rng_words": words,
         },
         repeats,
         number,
@@ -418,6 +427,18 @@ def machine_text(results: dict) -> str:
     )
 
 
+def words_text(results: dict) -> str:
+    """One line per sampler case: the raw random words' time next to the RNG floor."""
+    lines = ["the generator alone (B·T·(K+1) 32-bit words as int32, min) vs the RNG floor:"]
+    for name, c in results["cases"].items():
+        if "rng_words" in c:
+            lines.append(
+                f"  {name}: {_fmt_time(c['rng_words']['min'])} vs "
+                f"{_fmt_time(c['rng_floor']['min'])}"
+            )
+    return "\n".join(lines)
+
+
 def page_fault_text(results: dict) -> str:
     """One line per timed case: median minor page faults per call (fresh memory the OS maps)."""
     lines = ["minor page faults per call (median):"]
@@ -490,6 +511,7 @@ def main(argv=None) -> int:
     print("machine:", machine_text(results))
     print(f"run: {'quick' if args.quick else 'full'}, {results['seconds']} s\n")
     print(text_table(results))
+    print("\n" + words_text(results))
     print("\n" + page_fault_text(results))
     print(f"\nwrote {args.out / 'benchmark.json'} and {args.out / 'benchmark.png'}")
     return 0

@@ -273,10 +273,16 @@ def default_xlim(mu, s, width=6.0):
     return float(np.min(mu - width * s)), float(np.max(mu + width * s))
 
 
-def check_xlim(xlim):
-    lo, hi = (float(v) for v in xlim)
+def check_xlim(xlim, name="xlim"):
+    """``xlim`` as a pair of floats (lo, hi), finite with lo < hi."""
+    try:
+        lo, hi = (float(v) for v in xlim)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name} must be a pair (lo, hi) of finite numbers, got {xlim!r}"
+        ) from None
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-        raise ValueError(f"xlim must be finite (lo, hi) with lo < hi, got {tuple(xlim)}")
+        raise ValueError(f"{name} must be finite (lo, hi) with lo < hi, got {tuple(xlim)}")
     return lo, hi
 
 
@@ -363,6 +369,73 @@ def nice_ceiling(v):
 
 
 _NICE = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def nice_step(span, count=6):
+    """A round step (1, 2, 5 or 10 times a power of ten) that cuts ``span`` into about ``count``."""
+    raw = float(span) / max(1, count)
+    if not (raw > 0 and math.isfinite(raw)):
+        return 1.0
+    p = 10.0 ** math.floor(math.log10(raw))
+    m = raw / p
+    return (1.0 if m < 1.5 else 2.0 if m < 3 else 5.0 if m < 7 else 10.0) * p
+
+
+def fit_view(prev, lo, hi, pad=0.08):
+    """An x range that shows [lo, hi] with a margin, its ends on round numbers.
+
+    The previous range ``prev`` (or None) is kept while it still holds [lo, hi] and is at most
+    twice as wide as needed, so that the view (and the explorers' cached axes) stays put while
+    a slider moves a little; otherwise the range is [lo - pad, hi + pad] (pad a fraction of the
+    width) rounded outwards to multiples of :func:`nice_step`. The same rule as the in-browser
+    explorers' "auto" x range.
+    """
+    width = hi - lo
+    margin = pad * width if width > 0 else max(abs(lo), 1.0) * 1e-3
+    a, b = lo - margin, hi + margin
+    if prev is not None and prev[0] <= a and prev[1] >= b and prev[1] - prev[0] <= 2 * (b - a):
+        return prev
+    step = nice_step(b - a, 12)
+    # multiples of the step, without the float noise of the product (-1.2, not -1.2000000000000002)
+    return tuple(
+        float(f"{v:.12g}") for v in (math.floor(a / step) * step, math.ceil(b / step) * step)
+    )
+
+
+#: standardized offsets t (x = μ + s t) added to a curve's grid around a narrow component.
+_PEAK_T = np.linspace(-10.0, 10.0, 81)
+
+
+def density_grid(xlim, mu=(), s=(), num=600):
+    """x grid for density curves: ``num`` equal steps on xlim, refined around narrow components.
+
+    A component whose scale s_k is below 5 grid steps gets the extra points μ_k + s_k t for t
+    in [-10, 10] in steps of 0.25 (those inside xlim), so that its peak (at t = 0, on the grid)
+    and its shoulders are drawn however narrow it is; the drawn peak of a logistic is then its
+    true height 1/(4 s_k). With uniform steps at most s/5 the largest error of a drawn peak is
+    below 0.3 %.
+
+    Args:
+        xlim: (lo, hi) with lo < hi.
+        mu, s: locations μ and scales s > 0 of the components, shape (K,) (or empty).
+        num: number of uniform points, >= 2.
+
+    Returns:
+        sorted float64 array, shape (num + extra,).
+    """
+    lo, hi = xlim
+    x = np.linspace(lo, hi, num)
+    dx = (hi - lo) / (num - 1)
+    mu, s = (
+        np.atleast_1d(np.asarray(mu, dtype=np.float64)),
+        np.atleast_1d(np.asarray(s, dtype=np.float64)),
+    )
+    narrow = s < 5 * dx  # (K,)
+    if not narrow.any():
+        return x
+    extra = (mu[narrow, None] + s[narrow, None] * _PEAK_T).ravel()  # (K' * 81,)
+    extra = extra[(extra > lo) & (extra < hi)]
+    return np.sort(np.concatenate([x, extra]))
 
 
 def clip_span(ax, lo, hi, *, alpha=0.12, color=CLIP_COLOR, label=None, axis="x"):

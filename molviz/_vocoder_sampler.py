@@ -9,11 +9,15 @@ and ``molviz.vocoder._sample_plain`` writes exactly that.  The kernels here give
 with fewer passes over memory.  Each trick and why it changes no bit:
 
 * **One buffer, same stream.**  torch's CPU generator fills a tensor serially in memory order, so
-  drawing the (B, T, K) block and then the (B, T) block into two views of one buffer
-  ``[u | 1 - u | u_g]`` yields the vocoder's numbers; the generator's state afterwards is the
-  same too.  ``1 - u`` is written next to u so that *one* ``log_`` call computes log u,
-  log(1 - u) and log u_g.  torch's ``log`` and ``exp`` give the same bits for a value wherever it
-  sits in a tensor (contiguous, strided, any offset or length: tests/test_vocoder.py checks it).
+  one draw into the first B·T·K + B·T slots of a buffer ``[u_g | u | 1 - u]`` yields the
+  vocoder's (B, T, K) draw followed by its (B, T) draw; the generator's state afterwards is the
+  same too.  ``1 - u`` is written next to u so that *one* ``log_`` call computes log u_g, log u
+  and log(1 - u).  torch's ``log`` and ``exp`` give the same bits for a value wherever it sits in
+  a tensor (contiguous, strided, any offset or length: tests/test_vocoder.py checks it).
+* **Integer draws.**  ``uniform_`` spends a third of its serial loop on float arithmetic.  For
+  float32 the same random words are drawn as integers and scaled in vectorized passes on all
+  threads (:func:`draw_uniform` explains why that is exact); a check at first use confirms that
+  this torch build agrees, else ``uniform_`` is used.
 * **Negate and transpose in one pass.**  The argmax over K wants the (B, K, T) layout, the draws
   come in (B, T, K).  ``-log u_g`` is moved there by a batched product with -I (K x K):
   every output is (-1)·w plus exact zeros 0·w' (w' finite), so it is -w exactly, in any
@@ -61,6 +65,9 @@ U_HI = 1.0 - 1e-5
 _POOL_FROM = 1 << 12
 # Cut the time axis into blocks (for the threads) only from this many steps per block on.
 _MIN_BLOCK = 1 << 12
+# Draw float32 uniforms as integers (see draw_uniform) from this many values on.
+_INT_DRAW_FROM = 1 << 13
+_LOW24 = (1 << 24) - 1  # float32 has a 24-bit significand: uniform_ keeps 24 random bits
 
 _CONSTANTS = {}
 
@@ -101,6 +108,66 @@ def _check_sample(x, mu, log_s, k, top):
     if bool(bad.any()):  # (else the sum overflowed, but every sample is finite)
         b, t = (int(i) for i in bad.nonzero()[0])
         raise_nonfinite_sample(x[b, t], mu[b, t], log_s[b, t], int(k[b, t]), b, t)
+
+
+# ----------------------------------------------------------------------------------------------
+# the uniform draws
+
+
+def _int_draw_constants():
+    """U_LO as a float32 scalar tensor, and the step (U_HI - U_LO)·2^-24 of float32 (exact)."""
+    lo, hi = torch.tensor(U_LO, dtype=torch.float32), torch.tensor(U_HI, dtype=torch.float32)
+    return lo, float(hi - lo) * 2.0**-24
+
+
+def _int_draw(out, generator):
+    """out (float32, contiguous) <- uniform_(U_LO, U_HI) values via 32-bit integer draws."""
+    lo, step = _constant("int_draw", _int_draw_constants)
+    ints = torch.empty(out.shape, dtype=torch.int32).random_(generator=generator)
+    ints.bitwise_and_(_LOW24)  # the 24 bits uniform_ uses
+    out.copy_(ints)  # exact: integers below 2^24
+    return torch.add(lo, out, alpha=step, out=out)  # U_LO + v·step, one rounding (fused)
+
+
+def _check_int_draw():
+    """True if :func:`_int_draw` reproduces ``uniform_`` here: values and generator state, for
+    sizes that exercise the kernels' vector loops, their scalar tails and both threads."""
+    for n in (1, 5, 31, 33, 100, 4099, 70001):
+        ref_gen, gen = torch.Generator().manual_seed(n), torch.Generator().manual_seed(n)
+        ref = torch.empty(n, dtype=torch.float32).uniform_(U_LO, U_HI, generator=ref_gen)
+        got = _int_draw(torch.empty(n, dtype=torch.float32), gen)
+        same_bits = torch.equal(ref.view(torch.int32), got.view(torch.int32))
+        if not (same_bits and torch.equal(ref_gen.get_state(), gen.get_state())):
+            return False
+    return True
+
+
+_INT_DRAW_OK = []
+
+
+def int_draw_matches():
+    """Whether the integer route is bit-exact with this torch build (checked once per process)."""
+    if not _INT_DRAW_OK:
+        with torch.inference_mode(False), torch.no_grad():
+            _INT_DRAW_OK.append(_check_int_draw())
+    return _INT_DRAW_OK[0]
+
+
+def draw_uniform(out, generator):
+    """Fill the contiguous CPU tensor out with ``out.uniform_(U_LO, U_HI)``'s values, faster.
+
+    torch's ``uniform_`` draws one 32-bit word w per element, serially, and for float32 returns
+    U_LO + x·(U_HI - U_LO) rounded once, x = (w mod 2^24)·2^-24 (the float32 constants).
+    ``random_()`` on int32 draws the same word per element and keeps w mod 2^31, so its low 24
+    bits are the same; the scaling then runs as vectorized passes on all threads instead of in
+    the serial loop.  (U_HI - U_LO)·2^-24 is exact, so v·step = x·(U_HI - U_LO); ``torch.add``
+    with ``alpha`` rounds v·step + U_LO once, as ``uniform_`` does; rounding it in float64
+    first would give the same float32 for every one of the 2^24 values of v.  Used for float32
+    only, and only after a check that this torch build gives the same bits (else ``uniform_``).
+    """
+    if out.dtype == torch.float32 and out.numel() >= _INT_DRAW_FROM and int_draw_matches():
+        return _int_draw(out, generator)
+    return out.uniform_(U_LO, U_HI, generator=generator)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -206,12 +273,11 @@ def sample_gumbel(y, log_scale_min, clamp_log_scale, generator):
     B, C, T = y.shape
     K = C // 3
     n, n_g = B * T, B * T * K
-    buf = torch.empty(2 * n + n_g, dtype=y.dtype)
-    u, one_minus_u, u_g = buf[:n], buf[n : 2 * n], buf[2 * n :]
-    u_g.uniform_(U_LO, U_HI, generator=generator)  # the vocoder's first draw, (B, T, K)
-    u.uniform_(U_LO, U_HI, generator=generator)  # its second draw, (B, T)
+    buf = torch.empty(n_g + 2 * n, dtype=y.dtype)
+    u_g, u, one_minus_u = buf[:n_g], buf[n_g : n_g + n], buf[n_g + n :]
+    draw_uniform(buf[: n_g + n], generator)  # the vocoder's (B, T, K) draw, then its (B, T) draw
     one_minus(u, out=one_minus_u)
-    buf.log_()  # [log u | log(1 - u) | log u_g]
+    buf.log_()  # [log u_g | log u | log(1 - u)]
     d = logistic_noise(u, one_minus_u).view(B, T)
     argmax = _argmax_pooled if n_g >= _POOL_FROM else _argmax_small
     k, top = argmax(y[:, :K].detach(), u_g.view(B, T, K))

@@ -23,7 +23,7 @@
  *   molviz.mixture.{logpdf, pdf, cdf, sf, logcdf, logsf}(x, pi, mu, s), .quantile(q, pi, mu, s),
  *     .intervalMass(lo, hi, pi, mu, s)
  *   molviz.softmax(logits), molviz.logSoftmax(logits), molviz.expit(t), molviz.logit(q)
- *   molviz.binCenter(k, C), molviz.discretizedProbs(pi, mu, s, C, kLo = 0, kHi = C - 1)
+ *   molviz.binCenter(j, N), molviz.discretizedProbs(pi, mu, s, N, jLo = 0, jHi = N - 1) (bins j = 0 … N-1)
  *   molviz.makeRng(seed) -> {nextUint32(), nextDouble()}; molviz.Xoshiro128ss.fromState([4 words])
  *   molviz.sampleMixture(rng, logits, mu, s, n, eps = 1e-5) -> {x: Float64Array, k: Int32Array}
  *   molviz.sampleComponents(rng, logits, n, eps) -> Int32Array; molviz.sampleLogistic(rng, mu, s, n,
@@ -35,6 +35,8 @@
  *
  * DOM contract (tests rely on it): the root gets class "molviz-explorer", data-kind, and data-ready="1"
  * once drawn; controls are labelled input[type=range] with an <output> read-out (plus select/button);
+ * sliders start at the config values exactly (step="any"; the arrow keys and the mouse move them on
+ * the grid of the step in data-step, which in the discretized explorer follows the zoom);
  * the drawing is one <svg class="molviz-plot">; after each redraw data-last-redraw-ms (the time
  * measured with performance.now()) is set and then data-redraws is incremented.
  *
@@ -345,23 +347,23 @@
     return { pi: logpi.map(Math.exp), mu: mu, s: logS.map(Math.exp), logpi: logpi };
   }
 
-  /** Bin centres of the training grid: c_k = -1 + 2k / (C - 1), k = 0 .. C-1. */
-  function binCenter(k, C) {
-    return -1 + (2 * k) / (C - 1);
+  /** Bin centres of the training grid: c_j = -1 + 2j / (N - 1), j = 0 .. N-1 (N = num_classes). */
+  function binCenter(j, N) {
+    return -1 + (2 * j) / (N - 1);
   }
 
   /**
-   * Mass of bin k of the discretized logistic: P(c_k - h < x < c_k + h) with h = 1/(C-1); the
-   * first bin takes (-∞, c_0 + h), the last takes (c_{C-1} - h, ∞). With standardized edges
+   * Mass P_j of bin j of the discretized logistic: P(c_j - h < x < c_j + h) with h = 1/(N-1); the
+   * first bin takes (-∞, c_0 + h), the last takes (c_{N-1} - h, ∞). With standardized edges
    * a < b the difference σ(b) - σ(a) is computed as the product σ(b) σ(-a) (1 - e^{-(b-a)}),
    * with b - a = 2h/s formed directly, so no digits cancel (at 65536 classes the naive
    * difference of two nearly equal CDFs keeps only a few).
    */
-  function lgBinMass(k, C, mu, s) {
-    const h = 1 / (C - 1);
-    const c = binCenter(k, C);
-    if (k === 0) return expit((c + h - mu) / s);
-    if (k === C - 1) return expit(-(c - h - mu) / s);
+  function lgBinMass(j, N, mu, s) {
+    const h = 1 / (N - 1);
+    const c = binCenter(j, N);
+    if (j === 0) return expit((c + h - mu) / s);
+    if (j === N - 1) return expit(-(c - h - mu) / s);
     const a = (c - h - mu) / s;
     const b = (c + h - mu) / s;
     return expit(b) * expit(-a) * -Math.expm1(-(2 * h) / s);
@@ -370,31 +372,32 @@
   /** P(lo < x < hi) under the mixture, as Σ_k π_k σ(b_k) σ(-a_k) (1 - e^{-(hi - lo)/s_k}). */
   function mxSpanMass(M, lo, hi) {
     let acc = 0;
-    for (let j = 0; j < M.pi.length; j++) {
-      if (M.pi[j] === 0) continue;
-      const sj = M.s[j];
-      acc += M.pi[j] * expit((hi - M.mu[j]) / sj) * expit(-(lo - M.mu[j]) / sj) * -Math.expm1(-(hi - lo) / sj);
+    for (let k = 0; k < M.pi.length; k++) {
+      if (M.pi[k] === 0) continue;
+      const sk = M.s[k];
+      acc += M.pi[k] * expit((hi - M.mu[k]) / sk) * expit(-(lo - M.mu[k]) / sk) * -Math.expm1(-(hi - lo) / sk);
     }
     return acc;
   }
 
-  function mxBinMass(M, C, k) {
+  /** P_j = Σ_k π_k P_jk: the mixture's mass in bin j. */
+  function mxBinMass(M, N, j) {
     let acc = 0;
-    for (let j = 0; j < M.pi.length; j++) if (M.pi[j] > 0) acc += M.pi[j] * lgBinMass(k, C, M.mu[j], M.s[j]);
+    for (let k = 0; k < M.pi.length; k++) if (M.pi[k] > 0) acc += M.pi[k] * lgBinMass(j, N, M.mu[k], M.s[k]);
     return acc;
   }
 
-  /** Bin masses of the discretized mixture for bins kLo..kHi (default: all C bins). */
-  function discretizedProbs(pi, mu, s, C, kLo = 0, kHi = C - 1) {
+  /** Bin masses P_j of the discretized mixture for bins j = jLo..jHi (default: all N bins). */
+  function discretizedProbs(pi, mu, s, N, jLo = 0, jHi = N - 1) {
     const M = checkMixture(pi, mu, s);
-    if (typeof C !== "number" || !Number.isInteger(C) || C < 2) {
-      throw new RangeError(`numClasses must be an integer >= 2, got ${String(C)}`);
+    if (typeof N !== "number" || !Number.isInteger(N) || N < 2) {
+      throw new RangeError(`numClasses must be an integer >= 2, got ${String(N)}`);
     }
-    if (!Number.isInteger(kLo) || !Number.isInteger(kHi) || kLo < 0 || kHi >= C || kLo > kHi) {
-      throw new RangeError(`bin range must satisfy 0 <= kLo <= kHi < numClasses = ${C}, got ${kLo}, ${kHi}`);
+    if (!Number.isInteger(jLo) || !Number.isInteger(jHi) || jLo < 0 || jHi >= N || jLo > jHi) {
+      throw new RangeError(`bin range must satisfy 0 <= jLo <= jHi < numClasses = ${N}, got ${jLo}, ${jHi}`);
     }
     const out = [];
-    for (let k = kLo; k <= kHi; k++) out.push(mxBinMass(M, C, k));
+    for (let j = jLo; j <= jHi; j++) out.push(mxBinMass(M, N, j));
     return out;
   }
 
@@ -706,10 +709,11 @@
     discretized: {
       num_classes: [256, 65536],
       logit: { min: -4, max: 4, step: 0.05 },
+      // μ and the centre: their steps at zoom ×1; they shrink with the zoom (discretizedExplorer)
       mu: { min: -1.2, max: 1.2, step: 0.005 },
       log_s: { min: -9, max: 0, step: 0.05 },
       zoom: { min: 0, max: 13, step: 0.5, value: 0 },
-      center: { min: -1, max: 1, value: 0 },
+      center: { min: -1, max: 1, step: 0.1, value: 0 },
       defaults: { logits: [0, 0, -0.5, -1, -1.5], mu: [-0.9, 0.3, 0.7, -0.4, 0.95], log_s: [-3.5, -2.5, -4, -3, -5], K: 2 },
       num_classes_value: 256,
     },
@@ -731,15 +735,36 @@
     return minus(v.toExponential(sig - 1));
   }
 
+  /** A positive count to 3 significant digits, with thousands separators: 0.0510, 13.1, 6,554. */
+  const fmtCount = (v) => (v >= 100 ? fmtInt(v) : fmtSig(v, 3));
+
   const digitMap = (map) => (v) => String(v).split("").map((c) => map[c]).join("");
   const sub = digitMap("₀₁₂₃₄₅₆₇₈₉");
   const sup = digitMap({ "-": "\u207b", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" });
   const pow10Label = (e) => (e === 0 ? "1" : e === 1 ? "10" : "10" + sup(e));
 
+  /** The number of decimals of a slider step: 2 for 0.05, 6 for 5e-6, 0 for 100. */
   function decimalsOf(step) {
-    const s = String(step);
-    const i = s.indexOf(".");
-    return i < 0 ? 0 : s.length - i - 1;
+    for (let d = 0; d < 15; d++) {
+      const t = step * Math.pow(10, d);
+      if (Math.abs(t - Math.round(t)) <= 1e-9 * Math.max(1, t)) return d;
+    }
+    return 15;
+  }
+
+  /** v with at most maxD decimals, trailing zeros dropped down to minD: −0.9995, 0.300, −7.824. */
+  function fmtTrim(v, minD, maxD) {
+    if (!Number.isFinite(v)) return String(v);
+    let t = v.toFixed(Math.max(minD, maxD));
+    if (maxD > minD) t = t.replace(new RegExp(`(\\.\\d{${minD}}\\d*?)0+$`), "$1").replace(/\.$/, "");
+    return minus(t === "-0" || /^-0\.?0*$/.test(t) ? t.slice(1) : t);
+  }
+
+  /** The largest 1, 2 or 5 × 10^e not above x (> 0): slider steps that stay round decimals. */
+  function floor125(x) {
+    const e = Math.floor(Math.log10(x));
+    const m = x / Math.pow(10, e);
+    return Number(((m >= 5 ? 5 : m >= 2 ? 2 : 1) + "e" + e));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -814,6 +839,8 @@
     ".molviz-explorer .molviz-controls.molviz-components{grid-template-columns:repeat(auto-fill,minmax(200px,1fr));",
     "gap:2px 14px}",
     ".molviz-explorer .molviz-components .molviz-control{grid-template-columns:3.6em minmax(50px,1fr) 4.2em;gap:5px}",
+    // the discretized explorer's μ read-outs have up to 7 decimals (−0.999515)
+    ".molviz-explorer .molviz-components.molviz-wide .molviz-control{grid-template-columns:3.2em minmax(50px,1fr) 5.5em}",
     ".molviz-explorer fieldset{border:0;border-top:3px solid var(--molviz-c,#999);margin:4px 0 0;padding:2px 0 0;",
     "min-width:0}",
     ".molviz-explorer legend{font-size:12px;font-weight:600;padding:0 4px 0 0;color:#1f2328}",
@@ -1129,6 +1156,9 @@
     discretized: "Discretized mixture: bin masses on the training grid",
   };
 
+  /** Grid steps per key on a slider (the other keys, Home and End among them, work as usual). */
+  const KEY_STEPS = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 10, PageDown: -10 };
+
   class Context {
     constructor(root, config, kind, params) {
       this.root = root;
@@ -1184,44 +1214,86 @@
     }
 
     /**
-     * A labelled range slider with an <output> read-out. spec: {name, label, title, min, max, step,
-     * value, digits, format(v), sub(v) (a second, smaller read-out line), onInput(v)}.
+     * A labelled range slider with an <output> read-out. spec: {name, label, title, min, max,
+     * step (a number, or a function giving the current step), value, digits, maxDigits,
+     * format(v), sub(v) (a second, smaller read-out line), onInput(v)}.
+     *
+     * The slider holds its value as a JavaScript number, so a value given in the config stands
+     * exactly as given (the browser would round it to the step, and keeps only 15 digits): the
+     * input itself has step="any" and only shows the thumb. The arrow keys move the value by one
+     * step, onto the step grid min + i·step (PageUp / PageDown: ten steps), the mouse moves it to
+     * the nearest grid point; the current step is in data-step. The read-out shows
+     * `digits` decimals (default: those of the step), more (up to `maxDigits`, default digits + 2)
+     * when the value has them.
      */
     slider(parent, spec) {
       const id = this.uid(spec.name);
       const row = htmlEl("div", { class: "molviz-control" }, parent);
       const title = spec.title || spec.label;
       htmlEl("label", { for: id, title: title }, row, spec.label);
-      const input = htmlEl("input", { type: "range", id: id, min: spec.min, max: spec.max, step: spec.step, "aria-label": title, "data-param": spec.name }, row);
-      input.value = String(spec.value);
+      const input = htmlEl("input", { type: "range", id: id, min: spec.min, max: spec.max, step: "any", "aria-label": title, "data-param": spec.name }, row);
       const out = htmlEl("output", { for: id, id: id + "-value", "aria-hidden": "true" }, row);
       const main = out.appendChild(document.createTextNode(""));
       const small = spec.sub ? htmlEl("small", null, out) : null;
-      const digits = spec.digits !== undefined ? spec.digits : decimalsOf(spec.step);
-      const format = spec.format || ((v) => fmt(v, digits));
+      const stepOf = typeof spec.step === "function" ? spec.step : () => spec.step;
+      const digits = spec.digits !== undefined ? spec.digits : decimalsOf(stepOf());
+      const maxDigits = spec.maxDigits !== undefined ? spec.maxDigits : digits + 2;
+      const format = spec.format || ((v) => fmtTrim(v, digits, maxDigits));
+      const lo = +spec.min;
+      const hi = +spec.max;
+      let value = spec.value;
+      /** min + i·step, written with the step's decimals (no 0.30000000000000004), kept in range. */
+      const gridPoint = (i, st) => {
+        const d = decimalsOf(st);
+        const v = lo + i * st;
+        return Math.min(hi, Math.max(lo, d < 15 ? Number(v.toFixed(d)) : v));
+      };
       const obj = {
         input: input,
-        get: () => parseFloat(input.value),
+        get: () => value,
         set(v) {
-          input.value = String(v);
+          value = Math.min(hi, Math.max(lo, v));
+          input.value = String(value);
           obj.refresh();
         },
+        /** The grid point nearest to value + count·step (so at least half a step away). */
+        stepped(count) {
+          const st = stepOf();
+          return gridPoint(Math.round((value - lo) / st + count), st);
+        },
         refresh() {
-          const v = obj.get();
-          let text = format(v);
+          let text = format(value);
           main.data = text;
           if (small) {
-            small.textContent = spec.sub(v);
+            small.textContent = spec.sub(value);
             text += " (" + small.textContent + ")";
           }
           input.setAttribute("aria-valuetext", `${title} = ${text}`);
+          input.setAttribute("data-step", String(stepOf()));
         },
       };
-      obj.refresh();
-      input.addEventListener("input", () => {
+      obj.set(value);
+      const changed = () => {
         obj.refresh();
-        if (spec.onInput) spec.onInput(obj.get());
+        if (spec.onInput) spec.onInput(value);
         this.redraw();
+      };
+      input.addEventListener("keydown", (e) => {
+        const count = KEY_STEPS[e.key];
+        if (count === undefined || e.altKey || e.ctrlKey || e.metaKey) return;
+        e.preventDefault();
+        const v = obj.stepped(count);
+        if (v === value) return;
+        obj.set(v);
+        changed();
+      });
+      input.addEventListener("input", () => {
+        // the mouse (or Home / End): to the nearest grid point, the ends of the range as they are
+        const v = parseFloat(input.value);
+        const st = stepOf();
+        value = v <= lo || v >= hi ? Math.min(hi, Math.max(lo, v)) : gridPoint(Math.round((v - lo) / st), st);
+        if (parseFloat(input.value) !== value) input.value = String(value);
+        changed();
       });
       return obj;
     }
@@ -1313,8 +1385,10 @@
   /**
    * ComponentRows(ctx, p, S, kMin, fields, onK): the "K" select (kMin … MAXK) and one fieldset per
    * component k = 0 … K-1 (rebuilt when K changes; then onK(K)), each with a slider per field
-   * {key, label, title, spec, digits, logScale}; the sliders' data-param is key + k (logits0, mu0,
-   * log_s0, ...). Values start from p[key] or S.defaults[key]; all MAXK components keep their state,
+   * {key, label, title, spec, digits, maxDigits, logScale}; the sliders' data-param is key + k (logits0, mu0,
+   * log_s0, ...). A field's spec.step may be a function step(k, values) of the component and the
+   * current values (values[key][k]); its slider's step is then updated when the component changes.
+   * Values start from p[key] or S.defaults[key]; all MAXK components keep their state,
    * so K down then up restores them. array(key) -> the K current values.
    */
   class ComponentRows {
@@ -1342,16 +1416,19 @@
         const fs = htmlEl("fieldset", { style: "--molviz-c:" + TAB10[k] }, ctx.components);
         htmlEl("legend", null, fs, "component " + k);
         const row = {};
+        const dynamic = this.fields.filter((f) => typeof f.spec.step === "function");
         for (const f of this.fields) {
           const name = f.key + k;
           const title = f.title + " of component " + k;
           const onInput = (v) => {
             this.values[f.key][k] = v;
+            for (const g of dynamic) if (g !== f) row[g.key].refresh();
           };
           const value = this.values[f.key][k];
+          const spec = typeof f.spec.step === "function" ? { ...f.spec, step: () => f.spec.step(k, this.values) } : f.spec;
           row[f.key] = f.logScale
-            ? ctx.logScaleSlider(fs, name, f.label + sub(k), title, f.spec, value, onInput)
-            : ctx.slider(fs, { ...f.spec, name, label: f.label + sub(k), title, value, digits: f.digits, onInput });
+            ? ctx.logScaleSlider(fs, name, f.label + sub(k), title, spec, value, onInput)
+            : ctx.slider(fs, { ...spec, name, label: f.label + sub(k), title, value, digits: f.digits, maxDigits: f.maxDigits, onInput });
         }
         this.sliders.push(row);
       }
@@ -1977,42 +2054,52 @@
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Explorer: discretized (num_classes 2^8 / 2^16, logit a, μ, log s per component, zoom, centre).
+  // Explorer: discretized (num_classes N = 2^8 / 2^16, bins j; logit a, μ, log s per component k;
+  // zoom, centre).
   // ---------------------------------------------------------------------------------------------
 
   function discretizedExplorer(ctx, p) {
     const S = SPECS.discretized;
-    let C = pick(p, "num_classes", S.num_classes_value);
-    ctx.select("classes", "number of classes (bins) of the training grid", [
+    let N = pick(p, "num_classes", S.num_classes_value);
+    ctx.select("classes", "number of classes N (bins j = 0 … N\u22121) of the training grid", [
       { value: 256, text: "2^8 = 256" },
       { value: 65536, text: "2^16 = 65,536" },
-    ], C, (v) => {
-      C = parseInt(v, 10);
+    ], N, (v) => {
+      N = parseInt(v, 10);
     });
-    const rows = new ComponentRows(ctx, p, S, 1, mixtureFields(S, 3));
-    // Arrow keys pan by about 1/16 of the view; the step is a power of two so values stay exact.
-    const centerStep = (z) => Math.pow(2, Math.floor(Math.log2((1.1 * Math.pow(2, -z)) / 8)));
-    const snapCenter = (v) => {
-      const st = centerStep(zoom.get());
-      center.input.step = String(st);
-      center.set(Math.round((Math.max(-1, Math.min(1, v)) + 1) / st) * st - 1);
-    };
+    // Steps that follow the zoom (the view is c ± 1.1·2^-zoom): an arrow key moves a mean μ_k by
+    // about 1/300 of the view or 1/100 of s_k, whichever is larger (0.005 at ×1; 5e-6 at ×1024
+    // for a narrow component, finer than the 16-bit grid's 2/65535 ≈ 3.05e-5, while a wide one
+    // still moves visibly), and the centre by about 1/16 of the view; all round decimals.
+    let z = pick(p, "zoom", S.zoom.value);
+    const halfWidth = () => 1.1 * Math.pow(2, -z);
+    const muStep = (k, values) => floor125(Math.max((2 * halfWidth()) / 300, Math.exp(values.log_s[k]) / 100));
+    const centerStep = () => floor125((2 * halfWidth()) / 16);
+    ctx.components.classList.add("molviz-wide");
+    const rows = new ComponentRows(ctx, p, S, 1, [
+      { key: "logits", label: "a", title: "logit a (weight π = softmax(a))", spec: S.logit },
+      { key: "mu", label: "μ", title: "mean μ", spec: { ...S.mu, step: muStep }, digits: 3, maxDigits: 7 },
+      { key: "log_s", label: "log s", title: "log scale log s", spec: S.log_s, logScale: true },
+    ]);
     const zoom = ctx.slider(ctx.controls, {
-      ...S.zoom, name: "zoom", label: "zoom", title: "zoom factor (log2)", value: pick(p, "zoom", S.zoom.value), format: (v) => "×" + fmtSig(Math.pow(2, v), 3),
-      onInput: () => snapCenter(center.get()),
+      ...S.zoom, name: "zoom", label: "zoom", title: "zoom factor (log2)", value: z, format: (v) => "×" + fmtSig(Math.pow(2, v), 3),
+      onInput: (v) => {
+        z = v;
+        center.refresh();
+        for (const row of rows.sliders) row.mu.refresh();
+      },
     });
     const center = ctx.slider(ctx.controls, {
-      ...S.center, name: "center", label: "centre", title: "centre of the view", step: centerStep(zoom.get()), value: pick(p, "center", S.center.value),
-      format: (v) => fmt(v, Math.min(7, Math.max(3, Math.ceil(zoom.get() * 0.30103) + 2))),
+      ...S.center, name: "center", label: "centre", title: "centre of the view", step: centerStep, value: pick(p, "center", S.center.value),
+      format: (v) => fmtTrim(v, 3, decimalsOf(centerStep()) + 2),
     });
-    ctx.button("← left edge", "centre the view on x = \u22121 (first bin)", () => center.set(-1));
-    ctx.button("centre on μ₀", "centre the view on the mean of component 0", () => snapCenter(rows.array("mu")[0]));
-    ctx.button("right edge →", "centre the view on x = +1 (last bin)", () => center.set(1));
+    ctx.button("← left edge", "centre the view on x = \u22121 (bin j = 0)", () => center.set(-1));
+    ctx.button("centre on μ₀", "centre the view on the mean of component 0", () => center.set(rows.array("mu")[0]));
+    ctx.button("right edge →", "centre the view on x = +1 (bin j = N\u22121)", () => center.set(1));
     const common = commonSliders(ctx, p);
-    snapCenter(center.get());
 
-    ctx.makeSvg(720, 400, "Bin masses of the discretized mixture of logistics with sample frequencies");
-    const ax = new Axes(ctx, { x: 76, y: 22, w: 626, h: 310 }, { xlabel: "x (bin centres cₖ = \u22121 + 2k/(C\u22121))", ylabel: "probability of the bin", ylabelOffset: 58 });
+    ctx.makeSvg(720, 398 + 15 * MAXK, "Bin masses of the discretized mixture of logistics with sample frequencies");
+    const ax = new Axes(ctx, { x: 76, y: 22, w: 626, h: 310 }, { xlabel: "x (bin centres cⱼ = \u22121 + 2j/(N\u22121), j = 0 … N\u22121)", ylabel: "probability of the bin", ylabelOffset: 58 });
     const barsInterior = pathEl(ax.plot, { fill: TAB10[0], "fill-opacity": 0.55, stroke: TAB10[0], "stroke-width": 0.5 });
     const barsEdge = pathEl(ax.plot, { fill: CLIP, "fill-opacity": 0.65, stroke: CLIP, "stroke-width": 0.8 });
     const approx = pathEl(ax.plot, { stroke: DENSITY, "stroke-width": 1.6 });
@@ -2023,6 +2110,15 @@
     const edgeTestText = [0, 1].map(() => svgEl("text", textStyle(TAB10[4]), ax.overlay));
     const edgeNotes = [0, 1].map(() => svgEl("text", Object.assign(textStyle(CLIP), { "font-weight": 600 }), ax.overlay));
     const legend = new Legend(ax.overlay);
+    // Where the components are: a triangle at μ_k on the x axis over a bar for the central 50%
+    // of the component, μ_k ± s_k ln 3 (its quartiles); and one line per component below the
+    // axis with μ_k and s_k, in x units and in bins (or where μ_k lies, if outside the view).
+    const markers = TAB10.slice(0, MAXK).map((c, k) => ({
+      line: svgEl("text", { x: ax.box.x - 60, y: 392 + 15 * k, "font-size": 12, fill: c }, ctx.svg),
+      iqr: pathEl(ax.plot, { stroke: c, "stroke-width": 2 }),
+      tri: svgEl("path", { fill: c, stroke: "#fff", "stroke-width": 0.8 }, ax.overlay),
+      label: svgEl("text", { "font-size": 11, "font-weight": 600, fill: c, "text-anchor": "middle", class: "molviz-halo" }, ax.overlay),
+    }));
     const counts = new Int32Array(65536);
     const MAXBARS = 313;
     const xa = new Float64Array(MAXBARS + 2);
@@ -2040,27 +2136,27 @@
       const K = rows.K;
       const logits = rows.array("logits");
       const M = mixtureOf(logits, rows.array("mu"), rows.array("log_s"));
-      const hw = 1.1 * Math.pow(2, -zoom.get());
+      const hw = halfWidth();
       const vlo = center.get() - hw;
       const vhi = center.get() + hw;
-      const delta = 2 / (C - 1);
-      const kLo = Math.max(0, Math.ceil((vlo + 1) / delta - 0.5));
-      const kHi = Math.min(C - 1, Math.floor((vhi + 1) / delta + 0.5));
+      const h = 1 / (N - 1); // half the bin width: bin j is (c_j - h, c_j + h)
+      const jLo = Math.max(0, Math.ceil((vlo + 1) / (2 * h) - 0.5));
+      const jHi = Math.min(N - 1, Math.floor((vhi + 1) / (2 * h) + 0.5));
       // Samples: the sampler's x, clamped to [-1, 1] as the vocoder does, put in the nearest bin.
       const n = common.n.get();
       bank.ensure(common.seed.get(), K, n, EPS, true);
       bank.sample(logits, M.mu, M.s, n);
-      counts.fill(0, 0, C);
+      counts.fill(0, 0, N);
       for (let i = 0; i < n; i++) {
         const x = bank.xs[i];
-        counts[Math.round(((x < -1 ? -1 : x > 1 ? 1 : x) + 1) / delta)] += 1;
+        counts[Math.round(((x < -1 ? -1 : x > 1 ? 1 : x) + 1) / (2 * h))] += 1;
       }
       // Bars: one per bin, or per pixel column (mean mass of its bins) when bins are too narrow;
       // the edge bins (those in view) always on their own, after the interior ones.
-      const nVis = kHi >= kLo ? kHi - kLo + 1 : 0;
+      const nVis = jHi >= jLo ? jHi - jLo + 1 : 0;
       const aggregated = nVis > MAXBARS;
-      const edge0 = mxBinMass(M, C, 0);
-      const edge1 = mxBinMass(M, C, C - 1);
+      const edge0 = mxBinMass(M, N, 0);
+      const edge1 = mxBinMass(M, N, N - 1);
       let nb = 0;
       const bar = (x0, x1, mass, freq) => {
         xa[nb] = x0;
@@ -2069,43 +2165,42 @@
         ev[nb] = freq;
         nb += 1;
       };
-      const h = 0.5 * delta;
       if (!aggregated) {
-        for (let k = Math.max(kLo, 1); k <= Math.min(kHi, C - 2); k++) {
-          const c = binCenter(k, C);
-          bar(c - 0.8 * h, c + 0.8 * h, mxBinMass(M, C, k), counts[k] / n);
+        for (let j = Math.max(jLo, 1); j <= Math.min(jHi, N - 2); j++) {
+          const c = binCenter(j, N);
+          bar(c - 0.8 * h, c + 0.8 * h, mxBinMass(M, N, j), counts[j] / n);
         }
       } else {
         const per = nVis / MAXBARS;
         for (let q = 0; q < MAXBARS; q++) {
-          const a0 = Math.max(1, kLo + Math.floor(q * per));
-          const a1 = Math.min(C - 2, kLo + Math.floor((q + 1) * per) - 1);
-          if (a1 < a0) continue;
+          const j0 = Math.max(1, jLo + Math.floor(q * per));
+          const j1 = Math.min(N - 2, jLo + Math.floor((q + 1) * per) - 1);
+          if (j1 < j0) continue;
           let se = 0;
-          for (let r = a0; r <= a1; r++) se += counts[r];
-          const cnt = a1 - a0 + 1;
-          // interior bins a0..a1 together cover (c_a0 - h, c_a1 + h): one product-form mass
-          bar(binCenter(a0, C) - h, binCenter(a1, C) + h, mxSpanMass(M, binCenter(a0, C) - h, binCenter(a1, C) + h) / cnt, se / (n * cnt));
+          for (let j = j0; j <= j1; j++) se += counts[j];
+          const cnt = j1 - j0 + 1;
+          // interior bins j0..j1 together cover (c_j0 - h, c_j1 + h): one product-form mass
+          bar(binCenter(j0, N) - h, binCenter(j1, N) + h, mxSpanMass(M, binCenter(j0, N) - h, binCenter(j1, N) + h) / cnt, se / (n * cnt));
         }
       }
       const nInterior = nb;
       const pxMin = (2.2 / ax.box.w) * (vhi - vlo); // edge bars at least ~2 px wide
       const hE = Math.max(aggregated ? h : 0.8 * h, pxMin / 2);
-      if (kLo === 0) bar(-1 - hE, -1 + hE, edge0, counts[0] / n);
-      if (kHi === C - 1) bar(1 - hE, 1 + hE, edge1, counts[C - 1] / n);
+      if (jLo === 0) bar(-1 - hE, -1 + hE, edge0, counts[0] / n);
+      if (jHi === N - 1) bar(1 - hE, 1 + hE, edge1, counts[N - 1] / n);
       let ymax = 0;
       for (let t = 0; t < nInterior; t++) ymax = Math.max(ymax, mv[t], ev[t]);
       if (ymax === 0) for (let t = nInterior; t < nb; t++) ymax = Math.max(ymax, mv[t], ev[t]);
-      ymax = 1.15 * (ymax || 1 / C);
+      ymax = 1.15 * (ymax || 1 / N);
       const cap = ymax * 1.05;
       for (let t = 0; t < nb; t++) mv[t] = Math.min(mv[t], cap);
       ax.set([vlo, vhi], [0, ymax]);
       barsInterior.setAttribute("d", barsPath(xa, xb, zeros, mv, nInterior, ax.sx, ax.sy));
       barsEdge.setAttribute("d", barsPath(xa.subarray(nInterior), xb.subarray(nInterior), zeros, mv.subarray(nInterior), nb - nInterior, ax.sx, ax.sy));
-      // Density times bin width over the view (the continuous approximation of an interior bin).
+      // Density times bin width 2h over the view (the continuous approximation of an interior bin).
       for (let g = 0; g < NP; g++) {
         gxx[g] = vlo + ((vhi - vlo) * g) / (NP - 1);
-        gyy[g] = gxx[g] < -1 || gxx[g] > 1 ? NaN : Math.exp(mxLogpdf(gxx[g], M, buf)) * delta;
+        gyy[g] = gxx[g] < -1 || gxx[g] > 1 ? NaN : Math.exp(mxLogpdf(gxx[g], M, buf)) * 2 * h;
       }
       approx.setAttribute("d", linePath(gxx, gyy, NP, ax.sx, ax.sy, 0, cap));
       // Empirical bin frequencies: a step line when bins are wide, dots otherwise.
@@ -2132,29 +2227,59 @@
         setText(edgeTestText[i], `x = ${fmt(xm, 3)}: vocoder loss edge test`);
       });
       // The edge bins' masses, written next to them (they are often far above the interior bins).
-      [[0, edge0, -1], [C - 1, edge1, 1]].forEach(([k, mass, xe], i) => {
+      const noteY = [Infinity, Infinity];
+      [[0, edge0, -1], [N - 1, edge1, 1]].forEach(([j, mass, xe], i) => {
         const on = xe >= vlo && xe <= vhi;
         show(edgeNotes[i], on);
         if (!on) return;
         const X = ax.sx.at(xe);
+        noteY[i] = Math.max(ax.box.y + 14, ax.sy.at(Math.min(mass, cap)) - 6);
         setAttrs(edgeNotes[i], {
           x: xe < 0 ? Math.max(X + 6, ax.box.x + 4) : Math.min(X - 6, ax.box.x + ax.box.w - 4),
-          y: Math.max(ax.box.y + 14, ax.sy.at(Math.min(mass, cap)) - 6),
+          y: noteY[i],
           "text-anchor": xe < 0 ? "start" : "end",
         });
-        setText(edgeNotes[i], `edge bin k=${k}: ${fmtSig(mass, 3)}` + (mass > cap ? " (off scale ↑)" : ""));
+        setText(edgeNotes[i], `edge bin j=${fmtInt(j)}: ${fmtSig(mass, 3)}` + (mass > cap ? " (off scale ↑)" : ""));
       });
-      const at = ax.legendSide(xa, mv, nb);
+      const yb = ax.box.y + ax.box.h;
+      markers.forEach((mk, k) => {
+        const on = k < K && M.mu[k] >= vlo && M.mu[k] <= vhi;
+        show(mk.tri, on);
+        show(mk.label, on);
+        show(mk.iqr, on);
+        show(mk.line, k < K);
+        if (k < K) {
+          const where = on ? "" : M.mu[k] < vlo ? " (← left of the view)" : " (→ right of the view)";
+          setText(mk.line, `component ${k}: μ${sub(k)} = ${fmtTrim(M.mu[k], 3, 7)}${where}, ` +
+            `s${sub(k)} = ${fmtSig(M.s[k], 3)} = ${fmtCount(M.s[k] / (2 * h))} bin widths, π${sub(k)} = ${fmt(M.pi[k], 3)}`);
+        }
+        if (!on) return;
+        const X = +ax.sx.at(M.mu[k]).toFixed(1);
+        mk.tri.setAttribute("d", `M${X - 5} ${yb}L${X} ${yb - 8}L${X + 5} ${yb}Z`);
+        const q = M.s[k] * Math.log(3);
+        const [x0, x1] = [M.mu[k] - q, M.mu[k] + q].map((x) => Math.min(ax.box.x + ax.box.w + 9, Math.max(ax.box.x - 9, ax.sx.at(x))).toFixed(1));
+        mk.iqr.setAttribute("d", `M${x0} ${yb - 2}H${x1}M${x0} ${yb - 7}V${yb}M${x1} ${yb - 7}V${yb}`);
+        setAttrs(mk.label, { x: X, y: yb - 11 });
+        setText(mk.label, "μ" + sub(k));
+      });
+      if (ctx.svg.getAttribute("height") !== String(398 + 15 * K)) {
+        setAttrs(ctx.svg, { viewBox: `0 0 720 ${398 + 15 * K}`, height: 398 + 15 * K });
+      }
+      // The legend goes to the upper corner where the interior bars reach less high, below the
+      // edge bin's note if that corner has one at the top.
+      const at = ax.legendSide(xa, mv, nInterior || nb);
+      const note = noteY[at.anchor === "start" ? 0 : 1];
       legend.set([
-        { type: "box", color: TAB10[0], opacity: 0.55, text: aggregated ? "bin mass (mean per pixel column)" : "bin mass P(k)" },
+        { type: "box", color: TAB10[0], opacity: 0.55, text: aggregated ? "bin mass (mean per pixel column)" : "bin mass Pⱼ" },
         { type: "box", color: CLIP, opacity: 0.65, text: "edge bins (absorb the tails)" },
-        { type: "line", color: DENSITY, width: 1.6, text: "density × bin width p(c)·Δ" },
+        { type: "line", color: DENSITY, width: 1.6, text: "density × bin width p(cⱼ)·2h" },
         { type: "line", color: TAB10[1], width: 1.4, text: `sample frequency (${fmtInt(n)} samples)` },
-      ], at.x, ax.box.y + 8, at.anchor);
+        { type: "line", color: MUTED, width: 2, text: "▲ μₖ on the central 50% μₖ ± sₖ ln 3" },
+      ], at.x, note < ax.box.y + 40 ? note + 8 : ax.box.y + 8, at.anchor);
       return (
-        `C = ${fmtInt(C)} bins of width Δ = 2/(C\u22121) = ${fmtSig(delta, 3)} · showing k = ${fmtInt(kLo)}…${fmtInt(kHi)} ` +
-        `(${fmtInt(nVis)} bins) · smallest s/Δ = ${fmtSig(Math.min(...M.s) / delta, 3)} · ` +
-        `P(k=0) = ${fmtSig(edge0, 3)}, P(k=C\u22121) = ${fmtSig(edge1, 3)}`
+        `N = ${fmtInt(N)} bins of width 2h = 2/(N\u22121) = ${fmtSig(2 * h, 3)} · showing j = ${fmtInt(jLo)}…${fmtInt(jHi)} ` +
+        `(${fmtInt(nVis)} bins) · ` +
+        `edge bins P₀ = ${fmtSig(edge0, 3)}, P${sub(N - 1)} = ${fmtSig(edge1, 3)}`
       );
     };
   }

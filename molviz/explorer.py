@@ -16,7 +16,8 @@ then inversion, with u ~ U(1e-5, 1 - 1e-5)), driven by a seeded xoshiro128** gen
 consistency with the Python package is tested under Node (tests/test_explorer_math.py,
 tests/test_explorer_sampler.py).
 
-Components are numbered k = 0 … K-1, as in the Python code (sliders α₀, μ₀, log s₀, ...). Scales
+Components are numbered k = 0 … K-1, as in the Python code (sliders a₀, μ₀, log s₀, ... for the
+logits a_k, means μ_k and log-scales log s_k); bins of the discretized grid are j = 0 … N-1. Scales
 are set by log s, the quantity a network outputs: log s ∈ [-7, 1] (s from 0.0009 to 2.7) reaches the
 scales of a trained vocoder (log s often -7 … -3 for audio in [-1, 1]); every read-out shows s as
 well. Where a scale is a parameter, ``log_s`` sets it; the older ``s`` (converted to log s) is
@@ -28,20 +29,30 @@ Kinds and their parameters (all optional; sliders start at these values):
 - ``"logistic"``: ``mu`` (μ), ``log_s`` or ``s``, ``n``, ``seed``, ``gaussian`` (overlay a normal
   density of equal standard deviation sd = sπ/√3), ``logy`` (log density axis, to compare the
   tails), ``x_range``.
-- ``"mixture"``: ``K`` (1..5), ``logits`` (α, π = softmax(α)) or ``pi``, ``mu``, ``log_s`` or ``s``
+- ``"mixture"``: ``K`` (1..5), ``logits`` (a, π = softmax(a)) or ``pi``, ``mu``, ``log_s`` or ``s``
   (each of length K), ``n``, ``seed``, ``stacked`` (histogram stacked by component),
   ``components`` (draw each π_k p_k), ``logy``, ``x_range``.
 - ``"gumbel"``: ``K`` (2..5), ``logits``, ``n`` (number of draws N), ``seed``.
 - ``"inversion"``: ``mu``, ``log_s`` or ``s``, ``u`` (the highlighted uniform value), ``eps``
   (the clip ε), ``logit_scale`` (u on a logit axis, where the clip bands are visible), ``n``,
   ``seed``.
-- ``"discretized"``: ``num_classes`` (256 or 65536), ``K``, ``logits`` or ``pi``, ``mu``,
-  ``log_s`` or ``s``, ``zoom`` (log2 of the zoom factor), ``center`` (of the view), ``n``, ``seed``.
+- ``"discretized"``: ``num_classes`` N (256 or 65536; bins j = 0 … N-1 with centres
+  c_j = -1 + 2j/(N-1)), ``K``, ``logits`` or ``pi``, ``mu``, ``log_s`` or ``s``, ``zoom`` (log2 of
+  the zoom factor; the view is center ± 1.1·2^-zoom), ``center`` (of the view), ``n``, ``seed``.
 
 ``x_range`` is ``"auto"`` (the default: the x axis follows the distribution, on round numbers) or a
 half-width w from `X_RANGES` (the axis is [-w, w]; 1 is the audio range). Every kind also takes
-``title`` (a string shown above the controls). Slider values are snapped to the slider's step by
-the browser (μ to 0.01, log s to 0.01 in the continuous explorers).
+``title`` (a string shown above the controls).
+
+Every slider starts at exactly the value given, not rounded to the slider's step (μ = -0.9995
+stays -0.9995; the logits log π - mean(log π) made from ``pi`` are not rounded either). The arrow
+keys then move it by one step, onto its step grid (PageUp / PageDown: ten steps), the mouse to the
+nearest grid point. The steps are 0.01 for μ and log s in the continuous explorers. In the
+discretized explorer μ_k's step follows the zoom: about 1/300 of the view or 1/100 of s_k,
+whichever is larger (0.005 at ×1; 5e-6 at ×1024 for a narrow component, fine enough to put it
+between two points of the 16-bit grid, 2/65535 ≈ 3.05e-5 apart, while a wide one still moves
+visibly); the centre's step is about 1/16 of the view. Components outside the view are listed
+under the drawing.
 
 See the book chapters `book/logistic.md`, `book/mixtures.md`, `book/gumbel_max.md`,
 `book/inversion.md` and `book/training.md`.
@@ -124,13 +135,13 @@ def explorer_html(kind: str, **params) -> HTML:
 
     The explorer runs entirely in the browser: the analytic density (or CDF, or bin masses) is
     drawn in inline SVG with a histogram of fresh samples from the two-stage sampler
-    (k = argmax_k(α_k - log(-log u_k)), x = μ_k + s_k (log u - log(1 - u)), u ~ U(ε, 1 - ε))
+    (k = argmax_k(a_k - log(-log u_k)), x = μ_k + s_k (log u - log(1 - u)), u ~ U(ε, 1 - ε))
     overlaid, and every slider redraws it at once.
 
     Args:
         kind: one of "logistic", "mixture", "gumbel", "inversion", "discretized".
         **params: initial values of the controls, see the module docstring (μ ``mu``,
-            log s ``log_s`` or s ``s``, logits α ``logits`` or weights π ``pi`` of length K,
+            log s ``log_s`` or s ``s``, logits a ``logits`` or weights π ``pi`` of length K,
             ``n``, ``seed``, ``logy``, ``x_range``, ...). Components are k = 0 … K-1.
 
     Returns:
@@ -391,7 +402,7 @@ def _validate_mixture(p: dict) -> dict:
     _pi_to_logits(out)
     _log_scales(out, *r["log_s"])
     if "logits" in out:
-        _in_range("logits", out["logits"], *r["logits"], "logit α, slider range")
+        _in_range("logits", out["logits"], *r["logits"], "logit a, slider range")
     if "mu" in out:
         _in_range("mu", out["mu"], *r["mu"], "mean μ, slider range")
     _flags(p, out, ("stacked", "components", "logy"))
@@ -405,7 +416,7 @@ def _validate_gumbel(p: dict) -> dict:
     out: dict = {}
     _components(p, out, 2, ("logits",))
     if "logits" in out:
-        _in_range("logits", out["logits"], *r["logits"], "logit α, slider range")
+        _in_range("logits", out["logits"], *r["logits"], "logit a, slider range")
     _common(p, out, r["n"])
     return out
 
@@ -440,7 +451,7 @@ def _validate_discretized(p: dict) -> dict:
     _pi_to_logits(out)
     _log_scales(out, *r["log_s"])
     if "logits" in out:
-        _in_range("logits", out["logits"], *r["logits"], "logit α, slider range")
+        _in_range("logits", out["logits"], *r["logits"], "logit a, slider range")
     if "mu" in out:
         _in_range("mu", out["mu"], *r["mu"], "mean μ, slider range")
     if "zoom" in p:

@@ -421,7 +421,7 @@ def mixture_ppf(q, pi, mu, s, tol=1e-10):
 
 
 def bin_centers(num_classes):
-    """Centres of the quantization bins on [-1, 1]: c_k = -1 + 2k / (num_classes - 1).
+    """Centres of the quantization bins on [-1, 1]: c_j = -1 + 2j / (num_classes - 1).
 
     Args:
         num_classes: number of classes N >= 2 (256 for 8-bit μ-law audio, 65536 for 16 bit).

@@ -31,6 +31,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap, to_rgb
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import offset_copy
 from scipy import stats
 
 from molviz import logistic, mixture, sampling
@@ -483,13 +484,13 @@ def _weighted_components(ax, x, params, fn, label):
 def plot_softmax_weights(ax=None, logits=None, *, temperature=1.0, annotate=True):
     r"""Bar chart of the mixture weights π = softmax(logits / τ), one colour per component.
 
-    :math:`\pi_k = e^{l_k/\tau} / \sum_j e^{l_j/\tau}`, computed with
+    :math:`\pi_k = e^{a_k/\tau} / \sum_j e^{a_j/\tau}`, computed with
     :func:`molviz.mixture.softmax`. The tick labels show each component k = 0 … K-1 and its
-    logit :math:`l_k`; the bars are annotated with :math:`\pi_k`.
+    logit :math:`a_k`; the bars are annotated with :math:`\pi_k`.
 
     Args:
         ax: axes (new figure if None).
-        logits: logits l, shape (K,) (−inf allowed: weight 0).
+        logits: logits a, shape (K,) (−inf allowed: weight 0).
         temperature: τ > 0 (1 = the model's own weights).
         annotate: write π_k above each bar.
 
@@ -517,9 +518,9 @@ def plot_softmax_weights(ax=None, logits=None, *, temperature=1.0, annotate=True
                 va="bottom",
                 fontsize=9,
             )
-    ax.set_xticks(np.arange(K), [f"k = {k}\nl = {logits[k]:.3g}" for k in range(K)])
+    ax.set_xticks(np.arange(K), [f"k = {k}\na = {logits[k]:.3g}" for k in range(K)])
     ax.set_ylim(0, min(1.0, float(pi.max())) * 1.18)
-    ax.set_xlabel("component (logit)")
+    ax.set_xlabel("component k (logit a)")
     ax.set_ylabel(r"weight $\pi_k$")
     tau_txt = "" if tau == 1.0 else f" / τ, τ = {tau:g}"
     ax.set_title(f"Weights π = softmax(logits{tau_txt})")
@@ -646,16 +647,16 @@ def plot_gumbel_convergence(
 ):
     r"""Empirical component frequencies of the Gumbel-max trick converging to softmax(logits).
 
-    Draws n_max component choices :math:`k = \operatorname{argmax}_j (l_j + g_j)` with
+    Draws n_max component choices :math:`k = \operatorname{argmax}_j (a_j + g_j)` with
     :func:`molviz.sampling.gumbel_max` (:math:`g_j` Gumbel noise from uniforms clipped to
     (ε, 1-ε)) and plots, for n on a log grid, the fraction of the first n choices equal to
-    each k = 0 … K-1, against π = softmax(l) (dashed). The shaded band is
+    each k = 0 … K-1, against π = softmax(a) (dashed). The shaded band is
     :math:`\pi_k \pm 2\sqrt{\pi_k (1 - \pi_k) / n}`, two binomial standard errors: the
     frequencies shrink onto π at rate :math:`1/\sqrt{n}`.
 
     Args:
         ax: axes (new figure if None).
-        logits: logits l, shape (K,).
+        logits: logits a, shape (K,).
         n_max: total number of draws, 10 <= n_max <= 10^7.
         seed: generator seed.
         eps: uniform clipping ε in (0, 0.5).
@@ -783,7 +784,8 @@ def plot_inversion(
     u < ε and u > 1-ε on the y-axis, and :math:`|x - \mu| > s \log((1-\varepsilon)/\varepsilon)`
     (:func:`molviz.sampling.truncation_bound`, ≈ 11.51 s) on the x-axis. With
     ``yscale="logit"`` the CDF becomes a straight line and the ε bands are visible; on the
-    linear scale they are thinner than a pixel.
+    linear scale they are thinner than a pixel (for ε < 0.002). The legend, below the axes
+    (inside it would cover arrows), lists the bands that show.
 
     Args:
         ax: axes (new figure if None).
@@ -810,6 +812,8 @@ def plot_inversion(
     if uu.size == 0 or not (np.all(uu > 0) and np.all(uu < 1)):
         raise ValueError(f"u must be non-empty with values in the open interval (0, 1), got {u!r}")
     bound = s * float(sampling.truncation_bound(eps))
+    if ax is None:  # constrained layout makes room for the legend below the axes
+        _, ax = plt.subplots(figsize=(7.0, 4.4), layout="constrained")
     ax = get_axes(ax)
     x = _grid(xlim or (mu - 14 * s, mu + 14 * s), num)
     xlim = (x[0], x[-1])
@@ -818,8 +822,11 @@ def plot_inversion(
     if yscale == "logit":
         F = np.clip(F, ymin, ymax)
     (cdf,) = ax.plot(x, F, color=DENSITY_COLOR, lw=2, label=f"CDF F(x), {fmt_params(mu, s)}")
-    u_out = f"u outside ({eps:g}, 1 - {eps:g})"
-    x_out = f"|x - μ| > {bound / s:.2f} s: never drawn"
+    # legend entries only for bands that show: on a linear u axis a band of height ε < 0.002 is
+    # thinner than a pixel, and the x bands may lie outside the view
+    u_out = f"u outside ({eps:g}, 1 - {eps:g})" if yscale == "logit" or eps >= 2e-3 else None
+    x_shown = mu - bound > xlim[0] or mu + bound < xlim[1]
+    x_out = f"|x - μ| > {bound / s:.2f} s: never drawn" if x_shown else None
     clip = [
         clip_span(ax, ymin, eps, alpha=0.15, label=u_out, axis="y"),
         clip_span(ax, 1 - eps, ymax, alpha=0.15, axis="y"),
@@ -849,7 +856,15 @@ def plot_inversion(
     ax.set_xlabel("x = F⁻¹(u) = μ + s·logit(u)")
     ax.set_ylabel("u ~ U(ε, 1 - ε)" + (" (logit scale)" if yscale == "logit" else ""))
     ax.set_title("Inversion sampling: u → x through the CDF")
-    ax.legend(loc="lower right", fontsize=8.5)
+    # below the axes (under the x label): inside, the legend would cover some of the arrows
+    below = offset_copy(ax.transAxes, fig=ax.figure, y=-36, units="points")
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        bbox_transform=below,
+        ncols=2,
+        fontsize=8.5,
+    )
     out = {"ax": ax, "cdf": cdf, "arrows": arrows, "labels": labels, "clip": clip}
     return {**out, "x": xs, "bound": bound}
 

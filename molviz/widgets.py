@@ -32,7 +32,7 @@ from molviz._explorer_figures import (
     LogisticExplorerFigure,
     MixtureExplorerFigure,
 )
-from molviz._style import check_int, component_color, nice_ceiling, subscript
+from molviz._style import check_int, check_xlim, component_color, subscript
 from molviz._validate import as_float_array, check_real_scalar
 
 __all__ = [
@@ -67,11 +67,12 @@ class Explorer:
     See the book chapter ``book/logistic.md`` (how the explorers work on the site and in Colab).
     """
 
-    def __init__(self, name, figure, controls, rows, to_kwargs):
+    def __init__(self, name, figure, controls, rows, to_kwargs, *, busy=None):
         self.name = name
         self.figure = figure
         self.controls = dict(controls)
         self._to_kwargs = to_kwargs
+        self._busy = busy  # () -> True while controls are being rearranged: skip the redraw
         self.image = widgets.Image(format="png")
         self.output = widgets.interactive_output(self.callback, self.controls)
         self.widget = widgets.VBox([*rows, self.image, self.output])
@@ -79,6 +80,8 @@ class Explorer:
 
     def callback(self, **values):
         """Update the figure from control values (one keyword per control) and the image."""
+        if self._busy is not None and self._busy():
+            return
         self.figure.update(**self._to_kwargs(values))
         self.image.value = self.figure.to_png()
 
@@ -220,36 +223,35 @@ def _check_K(K, K_max):
     return check_int("K", K, 1, K_max), K_max
 
 
-def _mixture_controls(K, K_max, start, *, mu_range, mu_step, scale):
-    """The K slider and one row of logit, μ and scale sliders per component k = 0 … K_max-1.
+def _mixture_controls(K, K_max, start, *, mu_range, mu_step, log_s_range, mu_fmt=".2f"):
+    """The K slider and one row of logit a, μ and log s sliders per component k = 0 … K_max-1.
 
-    start: (logits, mu, scales) given by the caller, each None or of shape (K,), and the
-    defaults (mu_spread, mu_one, scale0): K > 1 locations spread evenly over mu_spread, a single
-    one at mu_one, all scales scale0. scale: ("s", (lo, hi)) for a logarithmic slider of s, or
-    ("log_s", (lo, hi)) for a linear slider of log s. Returns (controls, rows).
+    start: (logits, mu, log_s) given by the caller, each None or of shape (K,), and the
+    defaults (mu_spread, mu_one, log_s0): K > 1 locations spread evenly over mu_spread, a single
+    one at mu_one, all log-scales log_s0. Returns (controls, rows).
     """
-    (logits, mu, scales), (spread, mu_one, scale0) = start
-    scale_key, scale_range = scale
+    (logits, mu, log_s), (spread, mu_one, log_s0) = start
     mv0 = np.linspace(*spread, K) if K > 1 else np.array([mu_one])
     lv = _component_values("logits", logits, [0.0] * K_max, K)
     mv = _component_values("mu", mu, [*mv0.tolist(), *([0.0] * (K_max - K))], K)
-    sv = _component_values(scale_key, scales, [scale0] * K_max, K)
-    if scale_key == "log_s":
-
-        def scale_slider(k):
-            return _slider(f"log s{subscript(k)}", sv[k], *scale_range, 0.01, name=f"log_s[{k}]")
-    else:
-
-        def scale_slider(k):
-            return _log_slider(f"s{subscript(k)}", sv[k], *scale_range, name=f"s[{k}]")
-
+    sv = _component_values("log_s", log_s, [log_s0] * K_max, K)
     specs = [
         (
             "logit",
             lambda k: _slider(f"a{subscript(k)}", lv[k], -8.0, 8.0, 0.1, name=f"logits[{k}]"),
         ),
-        ("mu", lambda k: _slider(f"μ{subscript(k)}", mv[k], *mu_range, mu_step, name=f"mu[{k}]")),
-        (scale_key, scale_slider),
+        (
+            "mu",
+            lambda k: _slider(
+                f"μ{subscript(k)}", mv[k], *mu_range, mu_step, fmt=mu_fmt, name=f"mu[{k}]"
+            ),
+        ),
+        (
+            "log_s",
+            lambda k: _slider(
+                f"log s{subscript(k)}", sv[k], *log_s_range, 0.01, name=f"log_s[{k}]"
+            ),
+        ),
     ]
     controls, rows = _component_rows(K, K_max, specs)
     controls["K"] = _k_slider(K, K_max, rows)
@@ -257,24 +259,17 @@ def _mixture_controls(K, K_max, start, *, mu_range, mu_step, scale):
 
 
 def _mixture_kwargs(v):
-    """(π, μ, s) of the first K components from control values; π = softmax(logits).
-
-    The scale comes from the ``s{k}`` sliders or, where there are none, from ``log_s{k}``.
-    """
+    """(π, μ, s) of the first K components from control values: π = softmax(a), s = exp(log s)."""
     ks = range(v["K"])
-    if "s0" in v:
-        s = [v[f"s{k}"] for k in ks]
-    else:
-        s = np.exp([v[f"log_s{k}"] for k in ks]).tolist()
     return {
         "pi": mixture.softmax(np.array([v[f"logit{k}"] for k in ks])),
         "mu": [v[f"mu{k}"] for k in ks],
-        "s": s,
+        "s": np.exp([v[f"log_s{k}"] for k in ks]).tolist(),
     }
 
 
 def _start_log_scales(log_s, s, K):
-    """log s start values from ``log_s`` or (converted) ``s``; at most one of them may be given."""
+    """log s start values (K,) from ``log_s`` or (converted) ``s``; at most one may be given."""
     if s is None:
         return log_s
     if log_s is not None:
@@ -289,11 +284,77 @@ def _start_log_scales(log_s, s, K):
     return np.log(arr)
 
 
-def _fitted_xlim(pi, mu, s):
-    """Symmetric x range [-w, w] holding the central 99.8 % of a mixture, w a round number."""
-    q = mixture.mixture_ppf(np.array([1e-3, 1 - 1e-3]), pi, mu, s)
-    w = nice_ceiling(1.1 * float(np.max(np.abs(q))))
-    return (-w, w)
+def _start_log_scale(log_s, s, lo, hi):
+    """One log s start value in [lo, hi] from ``log_s`` or (converted) ``s``; default 0."""
+    if s is None:
+        return _in_range("log_s", 0.0 if log_s is None else log_s, lo, hi)
+    if log_s is not None:
+        raise ValueError("give log_s or s (converted to log s), not both")
+    v = check_real_scalar("s", s)
+    if not v > 0:
+        raise ValueError(f"s must be > 0 (scale of the logistic), got s = {v!r}")
+    lv = math.log(v)
+    if not lo <= lv <= hi:
+        raise ValueError(
+            f"s must be in [e^{lo:g}, e^{hi:g}] = [{math.exp(lo):.3g}, {math.exp(hi):.3g}] "
+            f"(log s on the slider's range [{lo:g}, {hi:g}]), got s = {v!r}"
+        )
+    return lv
+
+
+#: half-widths w of the fixed x ranges [-w, w] offered by the "x range" control (as in the
+#: in-browser explorers).
+X_RANGES = (0.01, 0.1, 1.0, 3.0, 10.0, 30.0)
+
+
+class _XRangeControl:
+    """The "x range" dropdown: "auto" (fit), "component k" (mixtures), fixed [-w, w], or a given
+    (lo, hi). Its values are passed unchanged as the explorer figures' ``xlim``.
+    """
+
+    def __init__(self, xlim=None, K=None):
+        self.fixed = None
+        self.value = "auto"
+        if xlim is not None and not (isinstance(xlim, str) and xlim == "auto"):
+            lo, hi = check_xlim(xlim)
+            self.value = (lo, hi)
+            if not (lo == -hi and hi in X_RANGES):
+                self.fixed = (lo, hi)
+        self.adjusting = False
+        self.widget = widgets.Dropdown(
+            options=self._options(K),
+            value=self.value,
+            description="x range",
+            style=_STYLE,
+            layout=widgets.Layout(width="16em"),
+        )
+
+    def _options(self, K):
+        opts = [("auto (fit)", "auto")]
+        if K is not None and K > 1:
+            opts += [(f"component {k}", f"component {k}") for k in range(K)]
+        opts += [(f"±{w:g}" + (" (audio)" if w == 1 else ""), (-w, w)) for w in X_RANGES]
+        if self.fixed is not None:
+            opts.append((f"[{self.fixed[0]:g}, {self.fixed[1]:g}]", self.fixed))
+        return opts
+
+    def set_K(self, K):
+        """List the components 0 … K-1 (keeping the choice if it is still there)."""
+        value = self.widget.value
+        options = self._options(K)
+        self.adjusting = True  # the explorer ignores the intermediate value changes
+        try:
+            self.widget.options = options
+            self.widget.value = value if any(v == value for _, v in options) else "auto"
+        finally:
+            self.adjusting = False
+
+
+def _xlim_for(value, K):
+    """The figure's xlim from the control's value ("component k" with k >= K -> "auto")."""
+    if isinstance(value, str) and value.startswith("component ") and int(value.split()[1]) >= K:
+        return "auto"
+    return value
 
 
 # --------------------------------------------------------------------------------------
@@ -301,53 +362,90 @@ def _fitted_xlim(pi, mu, s):
 # --------------------------------------------------------------------------------------
 
 
-def logistic_explorer(mu=0.0, s=1.0, *, n=100_000, seed=0, gaussian=True, logy=False):
-    """Logistic explorer: μ and s sliders, histogram of inversion samples over the density.
+#: range of every log s slider (the mixture, logistic and inversion explorers): from the floor
+#: of the vocoder's loss, log s = -7 (s ≈ 0.0009), to log s = 1 (s ≈ 2.7).
+LOG_S_RANGE = (-7.0, 1.0)
+
+
+def logistic_explorer(
+    mu=0.0, s=None, *, log_s=None, n=100_000, seed=0, gaussian=True, logy=False, xlim=None
+):
+    """Logistic explorer: μ and log s sliders, histogram of inversion samples over the density.
+
+    The scale is set by log s, the quantity a network emits, on [-7, 1] (s from 0.0009 to 2.7);
+    with the "x range" on "auto" the plot follows μ and s (μ ± 6.91 s, the central 99.8 %, or
+    μ ± 14 s with the log y axis, which shows the tails and the clip bounds μ ± 11.51 s), so a
+    component at vocoder scale looks like the standard one with other numbers on the x axis.
 
     Args:
         mu: start value of μ, in [-5, 5].
-        s: start value of the scale s, in [0.1, 5].
+        s: start scale s > 0 instead of ``log_s`` (converted to log s; e^-7 <= s <= e).
+        log_s: start value of log s, in [-7, 1] (default 0: s = 1).
         n: sample count, one of ``SAMPLE_COUNTS``.
         seed: generator seed in [0, 99].
         gaussian: show the Gaussian of equal variance (checkbox).
         logy: log-scale y axis (checkbox), to compare the tails.
+        xlim: start choice of the "x range" control: None or "auto" (fitted), or a pair
+            (lo, hi) (fixed; [-w, w] for w in ``X_RANGES`` are offered anyway).
 
     Returns:
         :class:`molviz.widgets.Explorer` around :class:`molviz.plotting.LogisticExplorerFigure`.
 
     Raises:
-        ValueError: a start value outside its slider's range.
+        ValueError: a start value outside its slider's range, both s and log_s given, a bad
+            xlim.
 
     See the book chapter ``book/logistic.md``.
     """
+    xr = _XRangeControl(xlim)
     controls = {
-        "mu": _slider("μ (location)", mu, -5.0, 5.0, 0.05, name="mu"),
-        "s": _log_slider("s (scale)", s, 0.1, 5.0, name="s"),
+        "mu": _slider("μ (location)", mu, -5.0, 5.0, 0.01, name="mu"),
+        "log_s": _slider(
+            "log s (scale)", _start_log_scale(log_s, s, *LOG_S_RANGE), *LOG_S_RANGE, 0.01
+        ),
         "n": _n_slider(n),
         "seed": _seed_slider(seed),
         "gaussian": widgets.Checkbox(value=bool(gaussian), description="Gaussian, same variance"),
         "logy": widgets.Checkbox(value=bool(logy), description="log y axis"),
+        "xlim": xr.widget,
     }
     c = controls
     rows = [
-        widgets.HBox([c["mu"], c["s"]]),
+        widgets.HBox([c["mu"], c["log_s"]]),
         widgets.HBox([c["n"], c["seed"]]),
-        widgets.HBox([c["gaussian"], c["logy"]]),
+        widgets.HBox([c["xlim"], c["gaussian"], c["logy"]]),
     ]
-    return Explorer("logistic explorer", LogisticExplorerFigure(), controls, rows, dict)
+
+    def to_kwargs(v):
+        return {**{k: x for k, x in v.items() if k != "log_s"}, "s": math.exp(v["log_s"])}
+
+    return Explorer("logistic explorer", LogisticExplorerFigure(), controls, rows, to_kwargs)
 
 
 def mixture_explorer(
-    K=3, *, K_max=6, logits=None, mu=None, log_s=None, s=None, n=100_000, seed=0, xlim=None
+    K=3,
+    *,
+    K_max=6,
+    logits=None,
+    mu=None,
+    log_s=None,
+    s=None,
+    n=100_000,
+    seed=0,
+    xlim=None,
+    logy=False,
 ):
     """Mixture explorer: K and per-component logit/μ/log s sliders, samples coloured by component.
 
-    The weights are π = softmax(logits) (logit sliders keep Σπ = 1 automatically); the scales
-    are set by log s, the quantity a network emits, on [-7, 1] (s from 0.0009 to 2.7), which
-    reaches the narrow components of a trained vocoder (log s often -7 … -3 for audio in
-    [-1, 1]). Each move draws n samples with molviz's two-stage sampler and stacks their
-    histogram by the component that produced them over the mixture density and the weighted
-    components.
+    The weights are π = softmax(a) of the logits a (logit sliders keep Σπ = 1 automatically);
+    the scales are set by log s, the quantity a network emits, on [-7, 1] (s from 0.0009 to
+    2.7), which reaches the narrow components of a trained vocoder (log s often -7 … -3 for
+    audio in [-1, 1]). Each move draws n samples with molviz's two-stage sampler and stacks
+    their histogram by the component that produced them over the mixture density and the
+    weighted components. The "x range" control fits the plot to the mixture ("auto", its
+    central 99.8 %) or to one component ("component k", μ_k ± 6.91 s_k, which shows a
+    component narrower than a histogram bar in full), or fixes it ([-w, w]); the "log y axis"
+    checkbox shows narrow and wide components and the tails at once.
 
     Args:
         K: number of components shown at the start, 1 <= K <= K_max.
@@ -359,9 +457,9 @@ def mixture_explorer(
         s: start scales s > 0 instead of ``log_s`` (converted to log s; the same range).
         n: sample count, one of ``SAMPLE_COUNTS``.
         seed: generator seed in [0, 99].
-        xlim: x range (lo, hi) of the plot, fixed while the sliders move; default: the
-            symmetric range, on a round number, that holds the central 99.8 % of the start
-            mixture ([-1, 1] for the running example of book/mixtures.md).
+        xlim: start choice of the "x range" control: None or "auto" (fitted), or a pair
+            (lo, hi), e.g. (-1, 1), the audio range (fixed while the sliders move).
+        logy: start with a log-scale y axis.
 
     Returns:
         :class:`molviz.widgets.Explorer` around :class:`molviz.plotting.MixtureExplorerFigure`.
@@ -380,18 +478,35 @@ def mixture_explorer(
         ((logits, mu, _start_log_scales(log_s, s, K)), ((-3.0, 3.0), 0.0, math.log(0.6))),
         mu_range=(-5.0, 5.0),
         mu_step=0.01,
-        scale=("log_s", (-7.0, 1.0)),
+        log_s_range=LOG_S_RANGE,
     )
-    controls.update(n=_n_slider(n), seed=_seed_slider(seed))
-    rows = [widgets.HBox([controls["K"], controls["n"], controls["seed"]]), *comp_rows]
+    xr = _XRangeControl(xlim, K)
+    controls["K"].observe(lambda change: xr.set_K(change["new"]), "value")
+    controls.update(
+        n=_n_slider(n),
+        seed=_seed_slider(seed),
+        xlim=xr.widget,
+        logy=widgets.Checkbox(value=bool(logy), description="log y axis"),
+    )
+    c = controls
+    rows = [
+        widgets.HBox([c["K"], c["n"], c["seed"]]),
+        widgets.HBox([c["xlim"], c["logy"]]),
+        *comp_rows,
+    ]
 
     def to_kwargs(v):
-        return {**_mixture_kwargs(v), "n": v["n"], "seed": v["seed"]}
+        return {
+            **_mixture_kwargs(v),
+            "n": v["n"],
+            "seed": v["seed"],
+            "xlim": _xlim_for(v["xlim"], v["K"]),
+            "logy": v["logy"],
+        }
 
-    if xlim is None:
-        xlim = _fitted_xlim(**_mixture_kwargs({k: w.value for k, w in controls.items()}))
-    fig = MixtureExplorerFigure(K_max, xlim=xlim)
-    return Explorer(f"mixture explorer (K = {K})", fig, controls, rows, to_kwargs)
+    fig = MixtureExplorerFigure(K_max)
+    name = f"mixture explorer (K = {K})"
+    return Explorer(name, fig, controls, rows, to_kwargs, busy=lambda: xr.adjusting)
 
 
 def gumbel_explorer(
@@ -455,73 +570,104 @@ def gumbel_explorer(
     return Explorer("Gumbel-max explorer", GumbelExplorerFigure(K_max), controls, rows, to_kwargs)
 
 
-def inversion_explorer(mu=0.0, s=1.0, u=0.8, *, n=100_000, seed=0, eps=1e-5):
+def inversion_explorer(
+    mu=0.0, s=None, u=0.8, *, log_s=None, n=100_000, seed=0, eps=1e-5, xlim=None, logit_scale=False
+):
     """Inversion explorer: trace u through the CDF; histogram of x = μ + s·logit(u) samples.
+
+    The scale is set by log s on [-7, 1] (s from 0.0009 to 2.7, vocoder scale included); with
+    the "x range" on "auto" the plot follows μ and s (μ ± 6.91 s, or μ ± 14 s with the logit u
+    axis, which also shows the clip bounds μ ± s·log((1-ε)/ε) and the excluded u < ε,
+    u > 1 - ε).
 
     Args:
         mu: start value of μ, in [-5, 5].
-        s: start value of the scale s, in [0.1, 3].
+        s: start scale s > 0 instead of ``log_s`` (converted to log s; e^-7 <= s <= e).
         u: start value of the traced uniform, in [0.001, 0.999].
+        log_s: start value of log s, in [-7, 1] (default 0: s = 1).
         n: sample count, one of ``SAMPLE_COUNTS``.
         seed: generator seed in [0, 99].
         eps: start value of the clipping ε, in [1e-8, 0.1].
+        xlim: start choice of the "x range" control: None or "auto" (fitted), or a pair
+            (lo, hi) (fixed).
+        logit_scale: start with the logit-scaled u axis.
 
     Returns:
         :class:`molviz.widgets.Explorer` around :class:`molviz.plotting.InversionExplorerFigure`.
 
     Raises:
-        ValueError: a start value outside its slider's range.
+        ValueError: a start value outside its slider's range, both s and log_s given, a bad
+            xlim.
 
     See the book chapter ``book/inversion.md``.
     """
+    xr = _XRangeControl(xlim)
     controls = {
-        "mu": _slider("μ (location)", mu, -5.0, 5.0, 0.05, name="mu"),
-        "s": _log_slider("s (scale)", s, 0.1, 3.0, name="s"),
+        "mu": _slider("μ (location)", mu, -5.0, 5.0, 0.01, name="mu"),
+        "log_s": _slider(
+            "log s (scale)", _start_log_scale(log_s, s, *LOG_S_RANGE), *LOG_S_RANGE, 0.01
+        ),
         "u": _slider("u (uniform)", u, 0.001, 0.999, 0.001, fmt=".3f", name="u"),
         "eps": _log_slider("ε (uniform clip)", eps, 1e-8, 0.1, fmt=".1e", name="eps"),
         "n": _n_slider(n),
         "seed": _seed_slider(seed),
+        "xlim": xr.widget,
+        "logit_scale": widgets.Checkbox(value=bool(logit_scale), description="logit scale for u"),
     }
     c = controls
-    rows = [widgets.HBox([c["mu"], c["s"], c["u"]]), widgets.HBox([c["eps"], c["n"], c["seed"]])]
-    return Explorer("inversion explorer", InversionExplorerFigure(), controls, rows, dict)
+    rows = [
+        widgets.HBox([c["mu"], c["log_s"], c["u"]]),
+        widgets.HBox([c["eps"], c["n"], c["seed"]]),
+        widgets.HBox([c["xlim"], c["logit_scale"]]),
+    ]
+
+    def to_kwargs(v):
+        return {**{k: x for k, x in v.items() if k != "log_s"}, "s": math.exp(v["log_s"])}
+
+    return Explorer("inversion explorer", InversionExplorerFigure(), controls, rows, to_kwargs)
 
 
-def discretized_explorer(K=2, *, K_max=3, logits=None, mu=None, s=None, bits=8):
+def discretized_explorer(K=2, *, K_max=3, logits=None, mu=None, log_s=None, s=None, bits=8, edge=1):
     """Discretized-likelihood explorer: a mixture's bin probabilities at 2^bits classes.
 
-    Sliders for the bit depth (2 … 16, i.e. 4 … 65536 classes) and per component logit, μ and
-    s; shows the bin masses with the tail-absorbing edge bins and a zoom on the edge next to
-    x = 1 with the vocoder's ``x > 0.999`` test.
+    Sliders for the bit depth (2 … 16, i.e. 4 … 65536 classes) and per component logit a, μ and
+    log s (on [-9, 1]: below the loss's clamp at -7, down to components narrower than a 16-bit
+    bin); shows the bin masses with the tail-absorbing edge bins and a zoom on the edge next to
+    x = +1 or x = -1 ("zoom at") with the vocoder's ``x > 0.999`` (``x < -0.999``) test.
 
     Args:
         K: number of components at the start, 1 <= K <= K_max.
         K_max: number of component slider rows (the K slider's maximum), <= 10.
-        logits: start logits (K,), in [-8, 8]; default 0.
+        logits: start logits a (K,), in [-8, 8]; default 0.
         mu: start locations (K,), in [-1.5, 1.5]; default spread over [-0.5, 0.9]
             (0.9 for K = 1).
-        s: start scales (K,), in [0.001, 1]; default 0.1.
+        log_s: start log-scales (K,), in [-9, 1]; default log 0.1.
+        s: start scales s > 0 instead of ``log_s`` (converted to log s; the same range).
         bits: start bit depth in [2, 16].
+        edge: start of the "zoom at" control: 1 (x = +1) or -1 (x = -1).
 
     Returns:
         :class:`molviz.widgets.Explorer` around :class:`molviz.plotting.DiscretizedExplorerFigure`.
 
     Raises:
         ValueError: K or bits out of range, start values of the wrong shape or outside the
-            slider ranges.
+            slider ranges, both log_s and s given, s <= 0, edge not ±1.
         TypeError: K or bits not an integer.
 
     See the book chapter ``book/training.md``.
     """
     K, K_max = _check_K(K, K_max)
     bits = check_int("bits", bits, 2, 16)
+    if isinstance(edge, bool) or edge not in (1, -1):
+        raise ValueError(f"edge must be 1 (zoom at x = +1) or -1 (x = -1), got {edge!r}")
     controls, comp_rows = _mixture_controls(
         K,
         K_max,
-        ((logits, mu, s), ((-0.5, 0.9), 0.9, 0.1)),
+        ((logits, mu, _start_log_scales(log_s, s, K)), ((-0.5, 0.9), 0.9, math.log(0.1))),
         mu_range=(-1.5, 1.5),
-        mu_step=0.01,
-        scale=("s", (1e-3, 1.0)),
+        mu_step=0.001,
+        mu_fmt=".4g",
+        log_s_range=(-9.0, 1.0),
     )
     bits_slider = widgets.IntSlider(
         value=bits,
@@ -531,11 +677,17 @@ def discretized_explorer(K=2, *, K_max=3, logits=None, mu=None, s=None, bits=8):
         continuous_update=False,
         style=_STYLE,
     )
-    controls["bits"] = bits_slider
-    rows = [widgets.HBox([controls["K"], bits_slider]), *comp_rows]
+    edge_toggle = widgets.ToggleButtons(
+        options=[("x = -1", -1), ("x = +1", 1)],
+        value=int(edge),
+        description="zoom at",
+        style={**_STYLE, "button_width": "5em"},
+    )
+    controls.update(bits=bits_slider, edge=edge_toggle)
+    rows = [widgets.HBox([controls["K"], bits_slider, edge_toggle]), *comp_rows]
 
     def to_kwargs(v):
-        return {**_mixture_kwargs(v), "bits": v["bits"]}
+        return {**_mixture_kwargs(v), "bits": v["bits"], "edge": v["edge"]}
 
     fig = DiscretizedExplorerFigure(K_max)
     return Explorer("discretized-likelihood explorer", fig, controls, rows, to_kwargs)

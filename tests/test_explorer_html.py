@@ -204,12 +204,40 @@ def test_slider_ranges_equal_the_javascript_specs():
         ("discretized", {"log_s": [1.0]}, ValueError, "log_s must be in [-9, 0]"),
         ("discretized", {"zoom": 20}, ValueError, "zoom must be in [0, 13]"),
         ("discretized", {"center": 1.5}, ValueError, "center must be in [-1, 1]"),
+        ("mixture", {"logits": [0, 9]}, ValueError, "(logit a, slider range)"),
+        ("gumbel", {"logits": [0, 7]}, ValueError, "logits must be in [-6, 6] (logit a, slider"),
+        ("discretized", {"logits": [-5]}, ValueError, "(logit a, slider range), got logits[0]"),
     ],
 )
 def test_bad_arguments_raise_clear_errors(kind, params, error, text):
     with pytest.raises(error) as info:
         E.explorer_html(kind, **params)
     assert text in str(info.value)
+
+
+def test_training_chapter_parameters_pass_unrounded():
+    """The 16-bit edge mixture of book/training.md reaches the page as given (no rounding to a
+    slider step here; the browser side is tested in tests/browser/test_explorers_standalone.py)."""
+    pi, mu, s = [0.6, 0.4], [-0.9995, 0.3], [0.0004, 0.2]
+    p = E.explorer_config(
+        "discretized", num_classes=65536, pi=pi, mu=mu, log_s=np.log(s), zoom=10.0, center=-0.999
+    )["params"]
+    assert p["mu"] == mu and p["log_s"] == np.log(s).tolist()
+    assert p["zoom"] == 10.0 and p["center"] == -0.999 and p["num_classes"] == 65536
+    logits = np.asarray(p["logits"])
+    np.testing.assert_allclose(np.exp(logits) / np.exp(logits).sum(), pi, rtol=1e-15)
+
+
+def test_notation_follows_the_book():
+    """Logits are a (never α) and the discretized grid's bins are j (c_j, P_j), components k."""
+    js = E.explorer_js()
+    py = Path(E.__file__).read_text(encoding="utf-8")
+    assert "\u03b1" not in js and "\u03b1" not in py  # α
+    disc = js[js.index("function discretizedExplorer") : js.index("const EXPLORERS = {")]
+    for old in ("c\u2096", "P(k", "bin k", "k=${k}", "showing k"):  # cₖ
+        assert old not in disc, old
+    for new in ("c\u2c7c = \\u22121 + 2j/(N", "P\u2c7c", "edge bin j=", "showing j = "):  # cⱼ, Pⱼ
+        assert new in disc, new
 
 
 def test_gumbel_accepts_a_single_draw():

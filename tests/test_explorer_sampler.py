@@ -358,8 +358,8 @@ def test_mixture_component_labels_pass_chi_square():
 
 
 def clipped_gumbel_max_probs(logits, eps):
-    """P(k) for argmax_k(α_k + g_k) with g = -log(-log u), u ~ U(ε, 1 - ε): by quadrature of
-    P(k) = E_{g_k}[Π_{j≠k} G(α_k - α_j + g_k)], G the CDF of the clipped Gumbel noise."""
+    """P(k) for argmax_k(a_k + g_k) with g = -log(-log u), u ~ U(ε, 1 - ε): by quadrature of
+    P(k) = E_{g_k}[Π_{j≠k} G(a_k - a_j + g_k)], G the CDF of the clipped Gumbel noise."""
     from scipy import integrate
 
     a = np.asarray(logits, dtype=np.float64)

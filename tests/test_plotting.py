@@ -25,7 +25,7 @@ import torch
 from matplotlib.collections import QuadMesh
 from matplotlib.lines import Line2D
 from matplotlib.patches import StepPatch
-from scipy import stats
+from scipy import optimize, stats
 from scipy.special import expit
 
 from molviz import plotting as P
@@ -338,6 +338,21 @@ def test_plot_inversion_mapping_and_clip(yscale):
     assert clip[3].get_x() == pytest.approx(1.0 + bound)
     assert clip[1].get_y() == pytest.approx(1 - 1e-5)
     assert out["ax"].get_yscale() == yscale and labelled(out["ax"])
+    # the legend sits below the x label (inside the axes it covered arrows) and lists the
+    # bands that show: the x bands (in view: default range μ ± 14 s), the u bands only where
+    # they are wider than a pixel (logit scale)
+    ax = out["ax"]
+    ax.figure.canvas.draw()
+    legend = ax.get_legend()
+    below = legend.get_window_extent()
+    assert below.y1 < ax.xaxis.label.get_window_extent().y0 < ax.get_window_extent().y0
+    labels = [text.get_text() for text in legend.get_texts()]
+    assert any("never drawn" in lab for lab in labels)
+    assert any("u outside" in lab for lab in labels) == (yscale == "logit")
+    narrow = P.plot_inversion(None, mu=1.0, s=2.0, u=u, xlim=(-5.0, 7.0))  # bands out of view
+    assert [text.get_text() for text in narrow["ax"].get_legend().get_texts()] == [
+        "CDF F(x), μ = 1, s = 2"
+    ]
     with pytest.raises(ValueError, match="open interval"):
         P.plot_inversion(u=[0.5, 1.0])
     with pytest.raises(ValueError, match="yscale must be"):
@@ -601,6 +616,8 @@ def test_gumbel_explorer_frequencies_bounds_and_never_chosen():
     assert a["bounds"][1].get_xdata()[0] == pytest.approx(hi)
     assert e.noise.min() >= lo - 1e-4 and e.noise.max() <= hi + 1e-4
     assert "never chosen: k = 2" in a["title"].get_text()
+    keys = [text.get_text() for text in e.ax_bars.texts]
+    assert any("softmax(a / τ)" in key for key in keys)  # logits are a_k, as in the book
     ticks = e.ax_bars.get_xticks()
     assert np.all(ticks == np.round(ticks))  # component indices, not 0.8, 1.6, ...
     edges = a["noise_hist"].get_data().edges
@@ -746,3 +763,254 @@ def test_nice_ceiling_rounds_up_to_round_numbers(v, expected):
     from molviz._style import nice_ceiling
 
     assert nice_ceiling(v) == pytest.approx(expected) and nice_ceiling(v) >= v
+
+
+# --------------------------------------------------------------------------------------
+# explorer figures at vocoder scale: x range, refined grid, log y axis
+# --------------------------------------------------------------------------------------
+
+# a mixture with the book's locations and log s = -3, -2, -7 (the floor of the vocoder's loss)
+PI_V = np.array([0.5, 0.3, 0.2])
+MU_V = np.array([-0.45, 0.05, 0.5])
+S_V = np.exp([-3.0, -2.0, -7.0])
+
+
+def mixture_peak_ref(pi, mu, s):
+    """Largest value of the mixture density: bounded scalar search (scipy) around each μ_k."""
+    best = 0.0
+    for m, sc in zip(mu, s, strict=True):
+        res = optimize.minimize_scalar(
+            lambda x: -mixture_pdf_ref(x, pi, mu, s),
+            bounds=(m - 3 * sc, m + 3 * sc),
+            method="bounded",
+            options={"xatol": 1e-4 * sc},
+        )
+        best = max(best, -float(res.fun))
+    return best
+
+
+def mixture_quantile_ref(q, pi, mu, s):
+    return optimize.brentq(lambda x: mixture_cdf_ref(x, pi, mu, s) - q, -50.0, 50.0, xtol=1e-13)
+
+
+@pytest.mark.parametrize("xlim", [None, (-1.0, 1.0), "auto"])
+def test_mixture_explorer_draws_a_vocoder_scale_peak_at_its_true_height(xlim):
+    """At log s = -7 a 600-point grid on [-6, 6] misses the peak (drawn ~1 % of it); the
+    refined grid draws the analytic maximum, whatever the x range."""
+    e = P.MixtureExplorerFigure()
+    e.update(PI_V, MU_V, S_V, n=2000, xlim=xlim).draw()
+    a = e.artists
+    x, y = a["mixture"].get_data()
+    np.testing.assert_allclose(y, mixture_pdf_ref(x, PI_V, MU_V, S_V), rtol=1e-10)
+    peak = mixture_peak_ref(PI_V, MU_V, S_V)
+    assert peak == pytest.approx(0.2 / (4 * math.exp(-7.0)), rel=0.01)  # ≈ 54.8
+    assert float(np.max(y)) == pytest.approx(peak, rel=0.01)
+    for k in range(3):  # each weighted component at its own peak π_k / (4 s_k)
+        xk, yk = a["components"][k].get_data()
+        ref = PI_V[k] * stats.logistic.pdf(xk, MU_V[k], S_V[k])
+        np.testing.assert_allclose(yk, ref, rtol=1e-9, atol=1e-300)
+        assert float(np.max(yk)) == pytest.approx(PI_V[k] / (4 * S_V[k]), rel=0.01)
+    assert e.ax.get_ylim()[1] >= float(np.max(y))  # the peak is inside the plot, not cut
+    assert np.all(np.diff(x) > 0) and np.all(np.isin(x, e.x))
+
+
+def test_mixture_explorer_x_range_auto_component_and_fixed():
+    e = P.MixtureExplorerFigure(bins=80)
+    xs, ks = direct_mixture_samples(PI_V, MU_V, S_V, 20_000, 4)
+    q_lo, q_hi = (mixture_quantile_ref(q, PI_V, MU_V, S_V) for q in (1e-3, 1 - 1e-3))
+    z = math.log(999.0)  # a logistic's central 99.8 %: μ ± 6.91 s
+    checks = {
+        "auto": (q_lo, q_hi),
+        "component 2": (MU_V[2] - z * S_V[2], MU_V[2] + z * S_V[2]),
+        (-0.3, 0.7): None,
+    }
+    for xlim, need in checks.items():
+        e.update(PI_V, MU_V, S_V, n=20_000, seed=4, xlim=xlim).draw()
+        lo, hi = e.xlim
+        assert e.ax.get_xlim() == (lo, hi) and e.params["xlim"] == (lo, hi)
+        if need is None:
+            assert (lo, hi) == (-0.3, 0.7)
+        else:  # holds what it must, with a margin, and is not much wider
+            assert lo < need[0] and hi > need[1] and hi - lo < 1.5 * (need[1] - need[0])
+        np.testing.assert_array_equal(e.samples, xs)
+        edges = np.linspace(lo, hi, 81)
+        for k in range(3):
+            np.testing.assert_allclose(e.artists["hist"][k].get_data().edges, edges)
+            np.testing.assert_allclose(
+                drawn_heights(e.artists["hist"][k]),
+                np_density(xs[ks == k], edges, xs.size),
+                rtol=1e-12,
+                atol=1e-12,
+            )
+        x = e.artists["mixture"].get_data()[0]
+        assert x[0] == lo and x[-1] == hi
+    # component 2 (s = 0.0009) is narrower than a bar on "auto", and resolved on its own range
+    e.update(PI_V, MU_V, S_V, n=20_000, xlim="auto")
+    assert e.artists["narrow"].get_text() == "k = 2: narrower than a bar"
+    e.update(PI_V, MU_V, S_V, n=20_000, xlim="component 2")
+    assert e.artists["narrow"].get_text() == ""
+    with pytest.raises(ValueError, match=r"component k.*\[0, 2\].*'component 3'"):
+        e.update(PI_V, MU_V, S_V, xlim="component 3")
+    with pytest.raises(ValueError, match='xlim must be None, "auto", "component k"'):
+        e.update(PI_V, MU_V, S_V, xlim="everything")
+    with pytest.raises(ValueError, match="xlim must be finite"):
+        e.update(PI_V, MU_V, S_V, xlim=(1.0, 1.0))
+
+
+def test_auto_x_range_stays_put_for_small_moves_and_refits_for_large_ones():
+    e = P.MixtureExplorerFigure()
+    e.update(PI_V, MU_V, S_V, n=5000, xlim="auto").draw()
+    lim, renders = e.xlim, e.fig.canvas.frame_renders
+    e.update(PI_V, MU_V + 0.02, S_V, n=5000, seed=1, xlim="auto").draw()
+    assert e.xlim == lim and e.fig.canvas.frame_renders == renders  # cached axes reused
+    e.update(PI_V, MU_V + 0.02, S_V, n=5000, seed=2).draw()  # xlim=None: keep
+    assert e.xlim == lim
+    e.update(PI_V, MU_V + 1.5, S_V, n=5000, xlim="auto").draw()
+    q_hi = mixture_quantile_ref(1 - 1e-3, PI_V, MU_V + 1.5, S_V)
+    assert e.xlim != lim and e.xlim[1] > q_hi and e.fig.canvas.frame_renders == renders + 1
+    e.update([1.0], [0.0], [0.01], n=5000, xlim="auto")  # much narrower: refit
+    assert e.xlim[1] - e.xlim[0] < 0.2
+
+
+def test_mixture_explorer_log_y_axis_floors_empty_bars():
+    e = P.MixtureExplorerFigure(bins=60)
+    e.update(PI_V, MU_V, S_V, n=5000, seed=3, xlim=(-1.0, 1.0), logy=True).draw()
+    assert e.ax.get_yscale() == "log" and e.params["logy"]
+    ylo, yhi = e.ax.get_ylim()
+    peak = float(np.max(e.artists["mixture"].get_ydata()))
+    assert 0 < ylo < 3e-6 * peak and yhi >= 3 * peak  # >= 5.5 decades below, room above
+    xs, ks = direct_mixture_samples(PI_V, MU_V, S_V, 5000, 3)
+    edges = np.linspace(-1.0, 1.0, 61)
+    cum = np.cumsum([np_density(xs[ks == k], edges, xs.size) for k in range(3)], axis=0)
+    floor = 0.1 * ylo  # empty bars sit just below the axis instead of at log 0
+    for k in range(3):
+        data = e.artists["hist"][k].get_data()
+        np.testing.assert_allclose(data.values, np.maximum(cum[k], floor), rtol=1e-12)
+        base = np.maximum(cum[k - 1], floor) if k else floor
+        np.testing.assert_allclose(data.baseline, base, rtol=1e-12)
+    e.update(PI_V, MU_V, S_V, n=5000, seed=3, logy=False).draw()
+    assert e.ax.get_yscale() == "linear" and e.ax.get_ylim()[0] == 0.0
+    assert e.xlim == (-1.0, 1.0)
+
+
+def test_logistic_explorer_auto_range_follows_vocoder_scale_and_shows_clip_bounds():
+    e = P.LogisticExplorerFigure(bins=80)
+    mu, s = 0.1, math.exp(-7.0)
+    e.update(mu, s, n=20_000, seed=1, xlim="auto").draw()
+    lo, hi = e.xlim
+    z = math.log(999.0)
+    assert lo < mu - z * s and hi > mu + z * s and hi - lo < 1.5 * 2 * z * s
+    a = e.artists
+    x, y = a["pdf"].get_data()
+    np.testing.assert_allclose(y, stats.logistic.pdf(x, mu, s), rtol=1e-9)
+    assert float(np.max(y)) == pytest.approx(1 / (4 * s), rel=3e-3)  # grid step <= s / 5
+    sd = s * math.pi / math.sqrt(3)
+    np.testing.assert_allclose(a["gaussian"].get_ydata(), stats.norm.pdf(x, mu, sd), rtol=1e-9)
+    edges = np.linspace(lo, hi, 81)
+    np.testing.assert_allclose(a["hist"].get_data().edges, edges)
+    np.testing.assert_allclose(drawn_heights(a["hist"]), np_density(e.samples, edges), rtol=1e-12)
+    bound = math.log((1 - 1e-5) / 1e-5) * s  # μ ± 11.51 s: outside this range
+    assert not any(line.get_visible() for line in a["bounds"])
+    assert "clip" not in a["key"].get_text() and "(log s = -7.00)" in a["title"].get_text()
+    # log y: the fit widens to μ ± 14 s, which shows the tails and both clip bounds
+    e.update(mu, s, n=20_000, seed=1, xlim="auto", logy=True).draw()
+    lo, hi = e.xlim
+    assert lo < mu - 14 * s and hi > mu + 14 * s and e.ax.get_yscale() == "log"
+    for line, v in zip(a["bounds"], (mu - bound, mu + bound), strict=True):
+        assert line.get_visible() and line.get_xdata()[0] == pytest.approx(v, rel=1e-12)
+    assert "red: clip bounds μ ± 11.51 s" in a["key"].get_text()
+    e.update(mu, s, n=20_000, xlim="auto").draw()  # back to linear: fitted anew, narrow again
+    assert e.xlim[1] - e.xlim[0] < 1.5 * 2 * z * s
+    with pytest.raises(ValueError, match='xlim must be None, "auto", or a pair'):
+        e.update(mu, s, xlim="component 0")
+
+
+def test_inversion_explorer_logit_scale_axis_and_auto_range_at_vocoder_scale():
+    e = P.InversionExplorerFigure(bins=50)
+    mu, s, eps = 0.1, math.exp(-5.0), 1e-5
+    e.update(mu, s, u=0.9, n=5000, eps=eps, xlim="auto", logit_scale=True).draw()
+    a = e.artists
+    assert e.ax_cdf.get_yscale() == "logit" and e.params["logit_scale"]
+    ylo, yhi = e.ax_cdf.get_ylim()
+    assert ylo == pytest.approx(1e-7) and yhi == pytest.approx(1 - 1e-7)
+    lo, hi = e.xlim
+    b = math.log((1 - eps) / eps) * s
+    assert lo < mu - b and hi > mu + b  # both clip bounds in view
+    x, F = a["cdf"].get_data()
+    np.testing.assert_allclose(F, np.clip(expit((x - mu) / s), ylo, yhi), rtol=1e-12)
+    assert a["clip"][0].get_x() == lo
+    assert a["clip"][0].get_width() == pytest.approx(mu - b - lo)
+    assert a["clip"][1].get_x() == pytest.approx(mu + b)
+    assert a["u_clip"][0].get_y() == ylo and a["u_clip"][0].get_height() == pytest.approx(eps - ylo)
+    assert a["u_clip"][1].get_y() == pytest.approx(1 - eps)
+    assert a["cdf_key"].get_text().startswith("red: never drawn")
+    edges = np.linspace(lo, hi, 51)
+    np.testing.assert_allclose(drawn_heights(a["hist"]), np_density(e.samples, edges), rtol=1e-12)
+    # a linear u axis: the fit narrows to μ ± 6.91 s and the bounds leave the view
+    e.update(mu, s, u=0.9, n=5000, eps=eps, xlim="auto").draw()
+    assert e.ax_cdf.get_yscale() == "linear" and e.ax_cdf.get_ylim() == (0.0, 1.0)
+    assert e.xlim[1] - e.xlim[0] < 1.5 * 2 * math.log(999.0) * s
+    assert "beyond the view" in a["cdf_key"].get_text()
+    assert a["path"].get_ydata()[-1] == 0.0
+    fresh = P.InversionExplorerFigure(bins=50)
+    fresh.update(mu, s, u=0.9, n=5000, eps=eps, xlim=e.xlim).draw()
+    np.testing.assert_array_equal(pixels(e), pixels(fresh))  # switching scales leaves no trace
+
+
+def test_discretized_explorer_zooms_at_either_edge_and_draws_narrow_peaks():
+    pi, mu, s = [0.6, 0.4], [-0.9995, 0.3], [0.0004, 0.2]  # a narrow component on the edge
+    e = P.DiscretizedExplorerFigure()
+    e.update(pi, mu, s, bits=16, edge=1).draw()
+    e.update(pi, mu, s, bits=16, edge=-1).draw()
+    a = e.artists
+    N, width = 65536, 2.0 / 65535
+    ref = discretized_ref(pi, mu, s, N)
+    m = len(drawn_heights(a["zoom_bins"]))
+    np.testing.assert_allclose(drawn_heights(a["zoom_bins"]), ref[1 : m + 1] / width, rtol=1e-7)
+    np.testing.assert_allclose(a["zoom_bins"].get_data().edges[0], -1 + 1 / 65535, rtol=1e-12)
+    np.testing.assert_allclose(drawn_heights(a["zoom_edge"]), [ref[0] / width], rtol=1e-7)
+    assert (
+        "x < -0.999" in a["zoom_title"].get_text() and ": 33 bin(s)" in a["zoom_title"].get_text()
+    )
+    assert a["threshold"].get_xdata()[0] == -0.999 and e.ax_zoom.get_xlabel() == "x (next to -1)"
+    assert a["beyond"].get_x() + a["beyond"].get_width() == pytest.approx(-0.999)
+    # the mirror image of the +1 zoom of the mirrored mixture
+    mirror = P.DiscretizedExplorerFigure()
+    mirror.update(pi, [-v for v in mu], s, bits=16, edge=1)
+    lo, hi = mirror.ax_zoom.get_xlim()
+    assert e.ax_zoom.get_xlim() == pytest.approx((-hi, -lo), abs=1e-12)
+    np.testing.assert_allclose(
+        drawn_heights(a["zoom_bins"]), drawn_heights(mirror.artists["zoom_bins"])[::-1], rtol=1e-9
+    )
+    # p(x) on a grid refined around μ_0: drawn at its true peak on both panels
+    peak = mixture_peak_ref(pi, mu, s)
+    for line in (a["pdf"], a["zoom_pdf"]):
+        x, y = line.get_data()
+        np.testing.assert_allclose(y, mixture_pdf_ref(x, pi, mu, s), rtol=1e-9)
+        assert float(np.max(y)) == pytest.approx(peak, rel=0.01)
+    # switching the edge back and forth draws what a fresh figure draws
+    e.update(pi, mu, s, bits=16, edge=1).draw()
+    e.update(pi, mu, s, bits=16, edge=-1).draw()
+    fresh = P.DiscretizedExplorerFigure()
+    fresh.update(pi, mu, s, bits=16, edge=-1).draw()
+    np.testing.assert_array_equal(pixels(e), pixels(fresh))
+    with pytest.raises(ValueError, match=r"edge must be 1 .* or -1"):
+        e.update(pi, mu, s, edge=0)
+
+
+def test_style_helpers_nice_step_fit_view_density_grid():
+    from molviz._style import density_grid, fit_view, nice_step
+
+    assert [nice_step(v, 10) for v in (1.0, 2.2, 4.0, 8.0)] == [0.1, 0.2, 0.5, 1.0]
+    lo, hi = fit_view(None, -0.0063, 0.0063)  # ends on multiples of the step, with a margin
+    step = nice_step(hi - lo, 12)
+    assert lo < -0.0063 and hi > 0.0063 and hi - lo < 1.5 * 0.0126
+    assert fit_view((lo, hi), -0.005, 0.006) == (lo, hi)  # still fits: kept
+    assert fit_view((lo, hi), -0.002, 0.002) != (lo, hi)  # more than twice as wide: refit
+    assert fit_view((-1.0, 1.0), -0.5, 1.5)[1] >= 1.5
+    assert step > 0
+    g = density_grid((-6.0, 6.0), [0.5, 0.0], [math.exp(-7.0), 1.0])
+    assert np.all(np.diff(g) >= 0) and g[0] == -6.0 and g[-1] == 6.0
+    near = g[np.abs(g - 0.5) <= 3 * math.exp(-7.0)]
+    assert 0.5 in g and np.max(np.diff(near)) <= 0.25 * math.exp(-7.0) * (1 + 1e-9)
+    assert density_grid((-6.0, 6.0), [0.0], [1.0]).size == 600  # wide: no extra points

@@ -349,6 +349,69 @@ def test_float_facts_behind_the_fast_sampler():
     assert_bit_identical(1.0 - u, one_minus)
 
 
+def test_integer_draws_reproduce_uniform():
+    """The float32 draws come from ``random_()`` on int32 plus a vectorized scaling; on this torch
+    build they must equal ``uniform_(1e-5, 1 - 1e-5)`` bit for bit (2^22 paired draws, about a
+    quarter of the 2^24 possible values, plus short tensors for the kernels' scalar tails) and
+    leave the generator in the same state."""
+    if not vocoder_sampler.int_draw_matches():
+        pytest.skip("this torch build rounds uniform_ differently; the sampler uses uniform_")
+    for n in [1 << 22, *range(1, 40), 8191, 8192, 100003]:
+        ref_gen = torch.Generator().manual_seed(n)
+        gen = torch.Generator().manual_seed(n)
+        ref = torch.empty(n).uniform_(1e-5, 1.0 - 1e-5, generator=ref_gen)
+        got = vocoder_sampler._int_draw(torch.empty(n), gen)
+        assert_bit_identical(ref, got)
+        assert torch.equal(ref_gen.get_state(), gen.get_state())
+
+
+def test_integer_draw_scaling_exhaustive():
+    """All 2^24 values v of the 24 random bits: the scaling ``torch.add(lo, v, alpha=step)`` is
+    lo + v·step rounded once to float32, computed here exactly in integers; and rounding through
+    float64 first gives the same floats (so it does not matter whether a kernel fuses)."""
+    lo, step = vocoder_sampler._int_draw_constants()
+    lo32 = np.float32(float(lo))
+    v = np.arange(1 << 24, dtype=np.int64)
+    # lo + v·step = (v·m_s·2^e_s + m_l·2^e_l) with 24-bit integer significands m.
+    m_s, e_s = np.frexp(step)
+    m_l, e_l = np.frexp(np.float64(lo32))
+    m_s, e_s, m_l, e_l = int(m_s * 2**53), int(e_s) - 53, int(m_l * 2**24), int(e_l) - 24
+    assert m_s % 2**29 == 0  # step has a 24-bit significand
+    m_s, e_s = m_s >> 29, e_s + 29
+    exact = v * m_s + (m_l << (e_l - e_s))  # lo + v·step in units of 2^e_s, < 2^53
+    single = (exact.astype(np.float64) * 2.0**e_s).astype(np.float32)  # one rounding
+    double = (v.astype(np.float64) * step + np.float64(lo32)).astype(np.float32)
+    np.testing.assert_array_equal(single, double)
+    got = torch.add(lo, torch.arange(1 << 24, dtype=torch.float32), alpha=step)
+    np.testing.assert_array_equal(got.numpy(), single)
+
+
+def test_integer_draw_check_has_power(monkeypatch):
+    """The once-per-process check rejects a scaling that rounds twice (``v·step`` then ``+ lo``,
+    which differs from ``uniform_`` for about a quarter of all values) and a route that consumes
+    the generator differently; the sampler then falls back to ``uniform_`` and stays exact."""
+
+    def rounds_twice(out, generator):
+        lo, step = vocoder_sampler._int_draw_constants()
+        ints = torch.empty(out.shape, dtype=torch.int32).random_(generator=generator)
+        out.copy_(ints.bitwise_and_((1 << 24) - 1))
+        return out.mul_(step).add_(float(lo))
+
+    def two_words_each(out, generator):
+        out.copy_(torch.empty(out.shape, dtype=torch.int64).random_(generator=generator) % 2**24)
+        lo, step = vocoder_sampler._int_draw_constants()
+        return torch.add(lo, out, alpha=step, out=out)
+
+    for wrong in (rounds_twice, two_words_each):
+        monkeypatch.setattr(vocoder_sampler, "_int_draw", wrong)
+        assert not vocoder_sampler._check_int_draw(), wrong.__name__
+    monkeypatch.setattr(vocoder_sampler, "_INT_DRAW_OK", [False])  # as if the check had failed
+    for B, K, T in [(1, 10, 24000), (3, 4, 2000)]:
+        y = random_y(B, K, T, seed=B * T)
+        ref, got = both_samples(y, 40)
+        assert_bit_identical(ref, got)
+
+
 def test_sampler_empty():
     assert sample_from_discretized_mix_logistic(torch.zeros(0, 6, 5)).shape == (0, 5)
     assert sample_from_discretized_mix_logistic(torch.zeros(2, 6, 0)).shape == (2, 0)

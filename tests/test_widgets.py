@@ -122,23 +122,29 @@ def test_mixture_log_scale_sliders_reach_vocoder_scale():
     ex_s = W.mixture_explorer(K=3, logits=logits, mu=mu, s=[0.06, 0.15, 0.04], n=10_000)
     np.testing.assert_allclose(ex_s.figure.params["s"], [0.06, 0.15, 0.04], rtol=1e-12)
     assert ex_s.values() == ex.values() | {"log_s2": ex_s.controls["log_s2"].value}
-    # default x range: symmetric, round, and holding the central 99.8 % of the start mixture
-    lo, hi = fig.xlim
+    # default x range "auto": holds the central 99.8 % of the start mixture (|x| < 0.9), and
+    # not much more
+    assert ex_s.controls["xlim"].value == "auto"
+    ex_s.callback(**ex_s.values())
+    lo, hi = ex_s.figure.xlim
     pi = softmax_ref(logits)
-    assert lo == -hi and hi <= 2.0
     assert mixture_cdf_ref(lo, pi, mu, np.exp(log_s)) < 1e-3
     assert 1 - mixture_cdf_ref(hi, pi, mu, np.exp(log_s)) < 1e-3
-    assert W.mixture_explorer(K=2, xlim=(-1.0, 1.0)).figure.xlim == (-1.0, 1.0)
-    for explorer in (ex, ex_s):
+    assert -1.5 < lo and hi < 1.5
+    fixed = W.mixture_explorer(K=2, xlim=(-1.0, 1.0))
+    assert fixed.figure.xlim == (-1.0, 1.0) and fixed.controls["xlim"].label == "±1 (audio)"
+    for explorer in (ex, ex_s, fixed):
         explorer.close()
     assert plt.get_fignums() == []
 
 
 def test_logistic_inversion_gumbel_discretized_callbacks():
     lo = W.logistic_explorer(mu=1.0, s=2.0, n=10_000, seed=3)
-    assert lo.figure.params == {
+    params = dict(lo.figure.params)
+    assert params.pop("s") == pytest.approx(2.0, rel=1e-12)
+    assert params.pop("xlim") == lo.figure.xlim
+    assert params == {
         "mu": 1.0,
-        "s": 2.0,
         "n": 10_000,
         "seed": 3,
         "gaussian": True,
@@ -200,8 +206,20 @@ def test_bad_start_values_raise_clear_errors():
         W.mixture_explorer(K=2, xlim=(1.0, -1.0))
     with pytest.raises(ValueError, match="n must be one of"):
         W.logistic_explorer(n=12345)
-    with pytest.raises(ValueError, match=r"s must be in \[0.1, 5\]"):
+    with pytest.raises(ValueError, match=r"s must be > 0 .*got s = 0.0"):
         W.logistic_explorer(s=0.0)
+    with pytest.raises(ValueError, match=r"s must be in \[e\^-7, e\^1\].*got s = 5.0"):
+        W.inversion_explorer(s=5.0)
+    with pytest.raises(ValueError, match=r"log_s must be in \[-7, 1\]"):
+        W.logistic_explorer(log_s=-8.0)
+    with pytest.raises(ValueError, match="give log_s or s"):
+        W.inversion_explorer(s=1.0, log_s=0.0)
+    with pytest.raises(ValueError, match="xlim must be a pair"):
+        W.logistic_explorer(xlim="wide")
+    with pytest.raises(ValueError, match=r"log_s\[0\] must be in \[-9, 1\]"):
+        W.discretized_explorer(K=1, log_s=[-9.5])
+    with pytest.raises(ValueError, match="edge must be 1"):
+        W.discretized_explorer(edge=2)
     with pytest.raises(ValueError, match=r"seed must be an integer in \[0, 99\]"):
         W.inversion_explorer(seed=100)
     with pytest.raises(ValueError, match=r"u must be in \[0.001, 0.999\]"):
@@ -213,3 +231,101 @@ def test_bad_start_values_raise_clear_errors():
     with pytest.raises(ValueError, match=r"bits must be an integer in \[2, 16\]"):
         W.discretized_explorer(bits=17)
     assert plt.get_fignums() == []
+
+
+def count_updates(explorer):
+    """Wrap the figure's update to count calls (each is one redraw of the widget)."""
+    calls = []
+    update = explorer.figure.update
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs)
+        return update(*args, **kwargs)
+
+    explorer.figure.update = counted
+    return calls
+
+
+@pytest.mark.parametrize("kind", ["logistic", "inversion"])
+def test_log_scale_slider_and_fitted_x_range_reach_vocoder_scale(kind):
+    make = W.logistic_explorer if kind == "logistic" else W.inversion_explorer
+    ex = make(mu=0.1, log_s=-7.0, n=10_000)
+    w = ex.controls["log_s"]
+    assert (w.min, w.max, w.step) == (-7.0, 1.0, 0.01) and "s" not in ex.controls
+    fig = ex.figure
+    s = np.exp(-7.0)
+    assert fig.params["s"] == pytest.approx(s, rel=1e-12)
+    # "auto" (the default) fits μ ± 6.91 s: 0.0126 wide here, where the old view was [-10, 10]
+    assert ex.controls["xlim"].value == "auto"
+    lo, hi = fig.xlim
+    assert lo < 0.1 - 6.9 * s and hi > 0.1 + 6.9 * s and hi - lo < 0.03
+    assert (
+        fig.samples.min() >= lo - 12 * s and np.mean((fig.samples > lo) & (fig.samples < hi)) > 0.99
+    )
+    # moving log s re-fits the range
+    ex.controls["log_s"].value = 0.0
+    assert fig.params["s"] == pytest.approx(1.0) and fig.xlim[1] - fig.xlim[0] > 10
+    # a fixed range from the control
+    ex.controls["xlim"].value = (-3.0, 3.0)
+    assert fig.xlim == (-3.0, 3.0) and fig.params["xlim"] == (-3.0, 3.0)
+    labels = [label for label, _ in ex.controls["xlim"].options]
+    assert labels == ["auto (fit)", "±0.01", "±0.1", "±1 (audio)", "±3", "±10", "±30"]
+    # s= is still accepted and converted
+    ex_s = make(s=0.5)
+    assert ex_s.controls["log_s"].value == pytest.approx(np.log(0.5))
+    assert ex_s.figure.params["s"] == pytest.approx(0.5, rel=1e-12)
+    if kind == "inversion":
+        ex.controls["logit_scale"].value = True
+        assert fig.ax_cdf.get_yscale() == "logit" and fig.params["logit_scale"]
+    for e in (ex, ex_s):
+        e.close()
+
+
+def test_mixture_x_range_control_lists_components_and_redraws_once():
+    ex = W.mixture_explorer(K=3, mu=[-0.45, 0.05, 0.5], log_s=[-3.0, -2.0, -7.0], n=10_000)
+    xr = ex.controls["xlim"]
+    labels = [label for label, _ in xr.options]
+    assert labels[:4] == ["auto (fit)", "component 0", "component 1", "component 2"]
+    assert "±1 (audio)" in labels
+    xr.value = "component 2"
+    lo, hi = ex.figure.xlim
+    assert lo < 0.5 < hi and hi - lo < 0.02  # s₂ = 0.0009
+    assert ex.figure.artists["narrow"].get_text() == ""
+    ex.controls["logy"].value = True
+    assert ex.figure.ax.get_yscale() == "log" and ex.figure.params["logy"]
+    calls = count_updates(ex)
+    ex.controls["K"].value = 2  # component 2 is gone: back to "auto", in one redraw
+    assert len(calls) == 1 and calls[0]["xlim"] == "auto" and xr.value == "auto"
+    assert [label for label, _ in xr.options][:3] == ["auto (fit)", "component 0", "component 1"]
+    xr.value = "component 1"
+    ex.controls["K"].value = 4  # the choice is kept
+    assert len(calls) == 3 and calls[-1]["xlim"] == "component 1" and xr.value == "component 1"
+    assert ex.figure.params["pi"].shape == (4,)
+    ex.controls["K"].value = 1  # K = 1: no component entries
+    assert [label for label, _ in xr.options][1] == "±0.01" and xr.value == "auto"
+    # a range that is not on the list gets its own entry
+    odd = W.mixture_explorer(K=2, xlim=(-0.5, 2.0))
+    assert odd.controls["xlim"].label == "[-0.5, 2]" and odd.figure.xlim == (-0.5, 2.0)
+    for e in (ex, odd):
+        e.close()
+
+
+def test_discretized_log_scales_reach_below_the_loss_clamp_and_edge_toggle():
+    ex = W.discretized_explorer(
+        K=2, logits=[0.4, 0.0], mu=[-0.9995, 0.3], log_s=[-7.8, -1.6], bits=16, edge=-1
+    )
+    fig = ex.figure
+    for k in range(3):
+        w = ex.controls[f"log_s{k}"]
+        assert (w.min, w.max, w.step) == (-9.0, 1.0, 0.01)
+    np.testing.assert_allclose(fig.params["s"], np.exp([-7.8, -1.6]), rtol=1e-12)
+    assert fig.params["mu"][0] == -0.9995 and fig.params["edge"] == -1
+    assert "x < -0.999" in fig.artists["zoom_title"].get_text()
+    ex.controls["edge"].value = 1
+    assert fig.params["edge"] == 1 and "x > 0.999" in fig.artists["zoom_title"].get_text()
+    ex.controls["log_s0"].value = -9.0
+    assert fig.params["s"][0] == pytest.approx(np.exp(-9.0))
+    old = W.discretized_explorer(K=1, s=[0.05])  # s= still accepted
+    assert old.controls["log_s0"].value == pytest.approx(np.log(0.05))
+    for e in (ex, old):
+        e.close()

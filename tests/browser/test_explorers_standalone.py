@@ -1,16 +1,22 @@
 """Every in-browser explorer on one standalone page, in headless Debian Chromium with no network.
 
 The page is made from `molviz.explorer_html` (each kind at its defaults; a second mixture and a
-2^16-class discretized explorer; and the logistic, mixture and inversion explorers at a trained
-vocoder's scales, log s from -7 to -3), served by a thread on 127.0.0.1, and opened with Python
-playwright driving the system ``chromium`` (never a downloaded browser) with a fresh profile.
+2^16-class discretized explorer; the logistic, mixture and inversion explorers at a trained
+vocoder's scales, log s from -7 to -3; and book/training.md's 16-bit edge mixture), served by a
+thread on 127.0.0.1, and opened with Python playwright driving the system ``chromium`` (never a
+downloaded browser) with a fresh profile.
 Checked, per the DOM contract in the plan:
 
 * every explorer becomes ready; no request leaves 127.0.0.1; no console error; the only new global
   is ``window.molviz``; including the script again changes nothing;
 * labels, read-outs and ARIA attributes are present; components are numbered k = 0 … K-1 (slider
-  names ``logits0``, ``mu0``, ``log_s0``; legends ``component 0``, ``k=0``); every log s read-out
-  also shows s; the logistic's read-out says ``sd = sπ/√3``;
+  names ``logits0``, ``mu0``, ``log_s0``; legends ``component 0``, ``k=0``), logits are a (never
+  α), bins of the discretized grid are j (c_j, edge bin j=0); every log s read-out also shows s;
+  the logistic's read-out says ``sd = sπ/√3``;
+* sliders start at their config values unrounded (μ₀ = -0.9995 between two 16-bit grid points,
+  and the edge bin's mass drawn is that of -0.9995, from molviz); the discretized explorer's μ_k
+  step follows the zoom and s_k (5e-6 at ×1024 for s = 4e-4, 0.002 for s = 0.2; 0.005 at ×1) for
+  the arrow keys, and the mouse snaps to it;
 * every drawing has its data (histogram, density curve) on the plot, also at vocoder scales;
 * every slider moves by keyboard (focus, ArrowRight) and by mouse (click on the track, and a drag),
   and each move increments ``data-redraws`` and changes the SVG drawing; so does every ``select``
@@ -53,6 +59,15 @@ ARGS = [
     "--disable-sync",
 ]
 VOCODER_MIXTURE = {"logits": [0.5, 0.0, -1.0], "mu": [-0.9, 0.02, 0.7], "log_s": [-7.0, -5.5, -3.0]}
+# book/training.md's 16-bit edge mixture: a narrow component just inside -1, between grid points
+EDGE_16BIT = {
+    "num_classes": 65536,
+    "pi": [0.6, 0.4],
+    "mu": [-0.9995, 0.3],
+    "log_s": [math.log(0.0004), math.log(0.2)],
+    "zoom": 10.0,
+    "center": -0.999,
+}
 EXPLORERS = [
     ("logistic", {}),
     ("mixture", {}),
@@ -65,6 +80,7 @@ EXPLORERS = [
     ("mixture", {**VOCODER_MIXTURE, "title": "vocoder scale"}),
     ("mixture", {**VOCODER_MIXTURE, "logy": True, "stacked": False, "title": "vocoder, log y"}),
     ("inversion", {"mu": 0.3, "log_s": -6.0, "logit_scale": True, "title": "vocoder scale"}),
+    ("discretized", {**EDGE_16BIT, "title": "the training chapter's edge mixture, 16 bit"}),
 ]
 FRAME_MS = 16.0
 
@@ -230,6 +246,14 @@ def test_numbering_readouts_and_notation(browser, site):
             assert "sd = s\u03c0/\u221a3 = " in status and "\u03c3" not in status, status
         if kind == "discretized":
             assert root.locator("button", has_text="centre on \u03bc\u2080").count() == 1
+            # bins are j (c_j, P_j, edge bins j = 0 and N - 1), components k
+            assert "c\u2c7c = \u22121 + 2j/(N\u22121)" in svg_text and "edge bin j=" in svg_text
+            assert "k=" not in svg_text and "k =" not in status and "showing j = " in status
+        # logits are a_k (never α), in labels, read-outs, ARIA text and the drawing
+        aria = sliders.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+        assert "\u03b1" not in root.inner_text() + svg_text + " ".join(aria), (i, kind)
+        if kind in ("mixture", "gumbel", "discretized"):
+            assert root.locator("label", has_text="a\u2080").count() == 1
 
 
 PLOT_CONTENT_JS = """
@@ -324,6 +348,84 @@ def test_every_slider_moves_by_mouse(browser, site):
             name = s.get_attribute("data-param")
             assert s.input_value() != value, f"explorer {i} slider {name} did not move by mouse"
             assert drawing(root) != picture, f"explorer {i} slider {name}: drawing unchanged"
+    assert log["console"] == [] and log["pageerror"] == []
+
+
+def _readout(root, slider) -> str:
+    return root.locator(f'output[for="{slider.get_attribute("id")}"]').inner_text()
+
+
+def _press(page, root, slider, key):
+    before = redraws(root)
+    slider.focus()
+    page.keyboard.press(key)
+    wait_redraw(page, root, before)
+    return float(slider.input_value())
+
+
+def test_config_values_stand_and_mu_steps_follow_the_zoom(browser, site):
+    """The training chapter's 16-bit edge mixture: every slider starts at its config value (not
+    rounded to a step), so μ₀ = -0.9995 stays between two grid points and the drawing shows its
+    bin masses; the arrow keys move μ_k by a step that follows the zoom and s_k (finer than the
+    16-bit grid for a narrow component when zoomed in), and the mouse puts μ on that grid."""
+    page, log = browser
+    load(page, site)
+    root = roots(page).nth(len(EXPLORERS) - 1)
+    grid = 2 / 65535  # spacing of the 16-bit grid c_j = -1 + j grid
+    mu0, log_s0, center, zoom = (
+        root.locator(f"input[data-param={name}]") for name in ("mu0", "log_s0", "center", "zoom")
+    )
+    assert float(mu0.input_value()) == -0.9995 and _readout(root, mu0) == "\u22120.9995"
+    assert abs(float(log_s0.input_value()) - math.log(0.0004)) < 1e-13
+    assert float(center.input_value()) == -0.999 and float(zoom.input_value()) == 10.0
+    logits = [float(root.locator(f"input[data-param=logits{k}]").input_value()) for k in (0, 1)]
+    assert abs(1 / (1 + math.exp(logits[1] - logits[0])) - 0.6) < 1e-13
+    # The edge bin's mass in the drawing is the one of μ₀ = -0.9995 (rounded to -1, as a 0.01 or
+    # 0.005 step would, it is 0.306), computed here by molviz.
+    from molviz.mixture import discretized_mixture_probs
+
+    p0 = discretized_mixture_probs([0.6, 0.4], EDGE_16BIT["mu"], [0.0004, 0.2], 65536)[0]
+    p0_rounded = discretized_mixture_probs([0.6, 0.4], [-1.0, 0.3], [0.0004, 0.2], 65536)[0]
+    assert f"{p0:.3g}" != f"{p0_rounded:.3g}"
+    assert f"edge bin j=0: {p0:.3g}" in drawing(root), drawing(root)[:300]
+    # At zoom ×1024 an arrow key moves μ by 5e-6, a sixth of the grid spacing.
+    assert float(mu0.get_attribute("data-step")) == 5e-6
+    assert _press(page, root, mu0, "ArrowRight") == -0.999495
+    assert _press(page, root, mu0, "ArrowLeft") == -0.9995
+    v = _press(page, root, mu0, "ArrowLeft")
+    assert v == -0.999505 and _readout(root, mu0) == "\u22120.999505"
+    j = (v + 1) / grid
+    assert 0.1 < j - math.floor(j) < 0.9, f"μ₀ = {v} is not between two grid points (j = {j})"
+    assert _press(page, root, mu0, "PageUp") == -0.999455
+    # The wide component, far outside the view, moves by s₁/100 = 0.002 (a step that changes its
+    # bins visibly when it is in view), and its line under the drawing says where it is; s is
+    # also given in bin widths 2h = 2/65535.
+    mu1 = root.locator("input[data-param=mu1]")
+    assert float(mu1.get_attribute("data-step")) == 0.002
+    line = "component 1: \u03bc\u2081 = {} (\u2192 right of the view), s\u2081 = 0.200 = 6,554 bin"
+    assert line.format("0.300") in drawing(root)
+    assert _press(page, root, mu1, "ArrowRight") == 0.302
+    assert line.format("0.302") in drawing(root)
+    line0 = "component 0: \u03bc\u2080 = \u22120.999455, s\u2080 = 4.00e\u22124 = 13.1 bin"
+    assert line0 in drawing(root)
+    # Zoom out to ×1 (Home): μ's step is 0.005 again; the centre keeps its value.
+    _press(page, root, zoom, "Home")
+    assert float(zoom.input_value()) == 0.0 and float(mu0.get_attribute("data-step")) == 0.005
+    assert float(center.input_value()) == -0.999
+    assert _press(page, root, mu0, "ArrowRight") == -0.995
+    assert _press(page, root, mu0, "ArrowLeft") == -1.0
+    # The mouse puts μ₀ on the grid -1.2 + 0.005 i.
+    box = mu0.bounding_box()
+    before = redraws(root)
+    page.mouse.click(box["x"] + 0.7 * box["width"], box["y"] + box["height"] / 2)
+    wait_redraw(page, root, before)
+    i = (float(mu0.input_value()) + 1.2) / 0.005
+    assert float(mu0.input_value()) > 0 and abs(i - round(i)) < 1e-9, mu0.input_value()
+    # "centre on μ₀" centres the view on μ₀ exactly.
+    before = redraws(root)
+    root.locator("button", has_text="centre on \u03bc\u2080").click()
+    wait_redraw(page, root, before)
+    assert center.input_value() == mu0.input_value()
     assert log["console"] == [] and log["pageerror"] == []
 
 
