@@ -121,11 +121,15 @@ def _int_draw_constants():
 
 
 def _int_draw(out, generator):
-    """out (float32, contiguous) <- uniform_(U_LO, U_HI) values via 32-bit integer draws."""
+    """out (float32, contiguous) <- uniform_(U_LO, U_HI) values via 32-bit integer draws.
+
+    The words go into out's own memory (an int32 view of it) and are converted in place: every
+    pass reads an element before it writes the same element.
+    """
     lo, step = _constant("int_draw", _int_draw_constants)
-    ints = torch.empty(out.shape, dtype=torch.int32).random_(generator=generator)
+    ints = out.view(torch.int32).random_(generator=generator)  # w mod 2^31
     ints.bitwise_and_(_LOW24)  # the 24 bits uniform_ uses
-    out.copy_(ints)  # exact: integers below 2^24
+    out.copy_(ints)  # to float32, exact: integers below 2^24
     return torch.add(lo, out, alpha=step, out=out)  # U_LO + v·step, one rounding (fused)
 
 
