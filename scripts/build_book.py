@@ -42,6 +42,26 @@ class BuildResult:
         return self.returncode == 0 and (self.html_dir / "index.html").is_file()
 
 
+def toc_documents(root: Path = REPO) -> list[str]:
+    """Every document of ``_toc.yml`` (root first, then in reading order), without extension."""
+    import yaml  # a dependency of jupyter-book; imported here so ``--help`` works without it
+
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    docs = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                docs.append(entry["file"])
+            walk(entry.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    walk(toc.get("sections"))
+    return docs
+
+
 def jupyter_book_command() -> list[str]:
     """The ``jupyter-book`` executable of the running interpreter's environment."""
     exe = Path(sys.executable).parent / "jupyter-book"

@@ -13,6 +13,7 @@ import html.parser
 import importlib.util
 import json
 import re
+import sys
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlsplit
@@ -30,20 +31,7 @@ PROBLEM_LINE = re.compile(r"(WARNING|ERROR|CRITICAL|SEVERE)(:| \[)")
 PROGRESS_LINE = re.compile(r"(reading sources|writing output|copying images)\.\.\. |\s*$")
 
 
-def toc_documents() -> list[str]:
-    toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
-    docs = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                docs.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return docs
+toc_documents = sys.modules["molviz_build_book"].toc_documents  # loaded by tests/conftest.py
 
 
 def source_of(doc: str) -> Path:

@@ -24,34 +24,19 @@ import dataclasses
 import html.parser
 import json
 import re
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def toc_documents(root: Path = REPO) -> list[str]:
-    """Every document of ``_toc.yml`` (root first, then in reading order), without extension."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    docs = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                docs.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    walk(toc.get("sections"))
-    return docs
-
+# scripts/build_book.py, imported by tests/conftest.py
+toc_documents = sys.modules["molviz_build_book"].toc_documents
 
 # Every html page of the site: the toc's documents plus the pages Sphinx adds.
 PAGES = [f"{doc}.html" for doc in toc_documents()] + ["index.html", "genindex.html", "search.html"]
