@@ -30,7 +30,7 @@ import torch.nn.functional as F
 from torch.distributions import Categorical, Distribution, MixtureSameFamily, constraints
 from torch.distributions.utils import broadcast_all, clamp_probs
 
-from molviz._validate import check_mixture_shapes
+from molviz._validate import check_logits, check_mixture_shapes
 
 __all__ = ["Logistic", "MixtureOfLogistics"]
 
@@ -102,7 +102,14 @@ class Logistic(Distribution):
         super().__init__(batch_shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        """Return this distribution with its parameters expanded to ``batch_shape``."""
+        """Return a view of this distribution with batch shape ``batch_shape``.
+
+        Args:
+            batch_shape: torch.Size the current ``batch_shape`` broadcasts to.
+
+        Returns:
+            Logistic whose ``loc`` and ``scale`` are ``expand``-ed (no copy) to batch_shape.
+        """
         new = self._get_checked_instance(Logistic, _instance)
         batch_shape = torch.Size(batch_shape)
         new.loc = self.loc.expand(batch_shape)
@@ -113,36 +120,85 @@ class Logistic(Distribution):
 
     @property
     def mean(self):
-        """E X = μ."""
+        """Mean, E X = μ.
+
+        Returns:
+            Tensor of shape ``batch_shape`` (the ``loc`` tensor itself).
+        """
         return self.loc
 
     @property
     def mode(self):
-        """The density's maximum is at μ."""
+        """Mode, argmax_x f(x) = μ (the density is symmetric and unimodal).
+
+        Returns:
+            Tensor of shape ``batch_shape``.
+        """
         return self.loc
 
     @property
     def variance(self):
-        """Var X = s² π² / 3."""
+        """Variance, Var X = s² π² / 3.
+
+        Returns:
+            Tensor of shape ``batch_shape``.
+        """
         return self.scale.pow(2) * _PI2_OVER_3
 
     @property
     def stddev(self):
-        """sd X = s π / √3."""
+        """Standard deviation, sd X = s π / √3 ≈ 1.8138 s.
+
+        Returns:
+            Tensor of shape ``batch_shape``.
+        """
         return self.scale * math.sqrt(_PI2_OVER_3)
 
     def rsample(self, sample_shape=_NO_SAMPLE_DIMS):
-        """Reparameterized sample by inversion, x = μ + s logit(u), u ~ U(0, 1).
+        """Reparameterized sample by inversion, x = μ + s · logit(u), u ~ U(0, 1).
+
+        u comes from ``torch.rand`` (the global generator) and is kept off 0 and 1 by
+        ``clamp_probs`` (the dtype's machine ε), so the draws are exact up to that mass.
+
+        Args:
+            sample_shape: torch.Size of independent draws per distribution (default ()).
 
         Returns:
-            Tensor of shape ``sample_shape + batch_shape``, differentiable in loc and scale.
+            Tensor of shape ``sample_shape + batch_shape`` (event_shape is ()), differentiable
+            in ``loc`` and ``scale``: ∂x/∂μ = 1, ∂x/∂s = logit(u).
         """
         shape = self._extended_shape(sample_shape)
         u = clamp_probs(torch.rand(shape, dtype=self.loc.dtype, device=self.loc.device))
         return self.loc + self.scale * torch.logit(u)  # (*sample_shape, *batch_shape)
 
+    def sample(self, sample_shape=_NO_SAMPLE_DIMS):
+        """Sample without gradient: :meth:`rsample` under ``torch.no_grad()``.
+
+        Args:
+            sample_shape: torch.Size of independent draws per distribution (default ()).
+
+        Returns:
+            Tensor of shape ``sample_shape + batch_shape``, x = μ + s · logit(u).
+        """
+        with torch.no_grad():
+            return self.rsample(sample_shape)
+
     def log_prob(self, value):
-        """``log f(x) = -|z| - 2 softplus(-|z|) - log s``, ``z = (x - μ)/s`` (finite for any z)."""
+        """Log-density, log f(x) = -|z| - 2 softplus(-|z|) - log s with z = (x - μ)/s.
+
+        The stable form of log σ(z) + log σ(-z) - log s: finite for any finite z (the naive
+        -z - 2 log(1 + e^{-z}) overflows for z < -88 in float32).
+
+        Args:
+            value: x, Tensor broadcasting against ``batch_shape``, e.g. of shape
+                ``sample_shape + batch_shape``.
+
+        Returns:
+            Tensor of the broadcast shape.
+
+        Raises:
+            ValueError: with validation on, if x is outside the support (NaN).
+        """
         if self._validate_args:
             self._validate_sample(value)
         a = -((value - self.loc) / self.scale).abs()
@@ -150,13 +206,34 @@ class Logistic(Distribution):
         return a - 2.0 * F.softplus(a) - self.scale.log()
 
     def cdf(self, value):
-        """F(x) = σ((x - μ)/s)."""
+        """Cumulative distribution function, F(x) = σ((x - μ)/s) = 1 / (1 + exp(-(x - μ)/s)).
+
+        Args:
+            value: x, Tensor broadcasting against ``batch_shape``.
+
+        Returns:
+            Tensor of the broadcast shape, in [0, 1].
+
+        Raises:
+            ValueError: with validation on, if x is outside the support (NaN).
+        """
         if self._validate_args:
             self._validate_sample(value)
         return torch.sigmoid((value - self.loc) / self.scale)
 
     def icdf(self, value):
-        """F⁻¹(q) = μ + s logit(q) for q in [0, 1] (±inf at the ends)."""
+        """Quantile function, F⁻¹(q) = μ + s · logit(q) = μ + s · log(q / (1 - q)).
+
+        Args:
+            value: probabilities q in [0, 1] (q = 0 and 1 give -inf and +inf), Tensor
+                broadcasting against ``batch_shape``.
+
+        Returns:
+            Tensor of the broadcast shape.
+
+        Raises:
+            ValueError: with validation on, if some q lies outside [0, 1] or is NaN.
+        """
         if self._validate_args:
             value = torch.as_tensor(value, dtype=self.loc.dtype, device=self.loc.device)
             if not bool(((value >= 0) & (value <= 1)).all()):
@@ -167,7 +244,11 @@ class Logistic(Distribution):
         return self.loc + self.scale * torch.logit(value)
 
     def entropy(self):
-        """Differential entropy, log s + 2 (nats)."""
+        """Differential entropy in nats, H = log s + 2.
+
+        Returns:
+            Tensor of shape ``batch_shape``.
+        """
         return self.scale.log() + 2.0
 
 
@@ -177,20 +258,27 @@ class MixtureOfLogistics(MixtureSameFamily):
     Args:
         logits: mixture logits a, Tensor (..., K); π = softmax(a).
         loc: component locations μ, Tensor (..., K).
-        log_scale: component log-scales log s, Tensor (..., K) (s = exp(log s) must not
-            underflow to 0: log s > -87 in float32, > -708 in float64).
+        logits: mixture logits a, Tensor (..., K); π = softmax(a).  -inf marks a component
+            of weight 0; NaN, +inf and rows of only -inf are refused (with validation).
+        loc: component locations μ, Tensor (..., K).
+        log_scale: component log-scales log s, Tensor (..., K); s = exp(log s) must neither
+            underflow to 0 nor overflow to inf (about -103.3 < log s < 88.7 in float32,
+            -744.4 < log s < 709.8 in float64; checked with validation).
         validate_args: check parameters and sample values; ``None`` uses torch's default.
 
     The three parameters broadcast against each other; ``batch_shape`` is their broadcast
     shape without the last axis and ``event_shape`` is ().  log_prob is the logsumexp over
     components of log π_k + log f_k(x); cdf = Σ π_k σ(z_k); mean = Σ π_k μ_k; variance by
-    the law of total variance, Σ π_k (s_k² π²/3 + μ_k²) - mean²; ``sample`` draws the
-    component from the categorical and then the chosen logistic (no ε clipping).
+    the law of total variance, Σ π_k s_k² π²/3 + Σ π_k (μ_k - mean)²; ``sample`` draws the
+    component from the categorical and then the chosen logistic (no ε clipping).  There is
+    no closed-form ``icdf``/``entropy`` (torch's ``NotImplementedError``); use
+    :func:`molviz.mixture_ppf` for quantiles.
 
     Raises:
         TypeError: if a parameter is not a floating tensor.
         ValueError: if the last dims (K) differ or the shapes do not broadcast, or (with
-            validation) a parameter is NaN.
+            validation) a parameter is NaN, logits contain +inf or a row of only -inf
+            (the message shows the offending entry as passed), or exp(log_scale) is 0 or inf.
 
     See the book chapter book/mixtures.md.
     """
@@ -220,7 +308,12 @@ class MixtureOfLogistics(MixtureSameFamily):
         )
 
     def _check_params(self):
-        """Check our own parameters first, so that errors name them (not the components')."""
+        """Check our own parameters first, so that errors name them (not the components').
+
+        The logits are checked as passed: after ``Categorical`` normalizes them, +inf or a row
+        of -inf would only show up as NaN in a message about the categorical's logits.
+        """
+        check_logits("logits", self.logits)
         for name, constraint in self.arg_constraints.items():
             value = getattr(self, name)
             if not bool(constraint.check(value).all()):
@@ -230,22 +323,116 @@ class MixtureOfLogistics(MixtureSameFamily):
                     f"but found invalid values:\n{value}"
                 )
         ls = self.log_scale.detach()
-        if not bool(torch.isfinite(ls).all()) or bool((ls.exp() == 0).any()):
-            tiny = torch.finfo(ls.dtype).tiny
+        s = ls.exp()
+        if not bool(torch.isfinite(ls).all()) or bool((s == 0).any()) or bool(s.isinf().any()):
+            fi = torch.finfo(ls.dtype)
+            lo, hi = math.log(fi.smallest_normal * fi.eps), math.log(fi.max)  # subnormals count
             raise ValueError(
-                f"log_scale must be finite and > log(smallest {ls.dtype}) = {math.log(tiny):.1f} "
-                f"so that exp(log_scale) > 0, got values in [{float(ls.min())}, "
-                f"{float(ls.max())}]"
+                f"log_scale must be finite, with exp(log_scale) neither 0 nor inf in {ls.dtype} "
+                f"(about {lo:.1f} < log_scale < {hi:.1f}), got values in "
+                f"[{float(ls.min())}, {float(ls.max())}]"
             )
 
     def expand(self, batch_shape, _instance=None):
-        """Return this mixture with its batch dimensions expanded to ``batch_shape``."""
+        """Return a view of this mixture with batch shape ``batch_shape``.
+
+        Args:
+            batch_shape: torch.Size the current ``batch_shape`` broadcasts to (the component
+                axis K is kept).
+
+        Returns:
+            MixtureOfLogistics whose parameters are ``expand``-ed (no copy) to
+            ``batch_shape + (K,)``.
+        """
         new = self._get_checked_instance(MixtureOfLogistics, _instance)
         shape_k = torch.Size((*batch_shape, self._num_component))
         new.logits = self.logits.expand(shape_k)
         new.loc = self.loc.expand(shape_k)
         new.log_scale = self.log_scale.expand(shape_k)
         return super().expand(batch_shape, _instance=new)
+
+    @property
+    def mixture_distribution(self):
+        """The component choice, ``Categorical(logits)``, batch_shape ``batch_shape``, K classes."""
+        return self._mixture_distribution
+
+    @property
+    def component_distribution(self):
+        """The K components, :class:`Logistic` (loc, exp(log_scale)), batch_shape (..., K)."""
+        return self._component_distribution
+
+    @property
+    def mean(self):
+        """Mean, E X = Σ_k π_k μ_k with π = softmax(logits).
+
+        Returns:
+            Tensor of shape ``batch_shape``.
+        """
+        return super().mean
+
+    @property
+    def variance(self):
+        """Variance by the law of total variance, Var X = Σ_k π_k s_k² π²/3 + Σ_k π_k (μ_k - E X)².
+
+        Returns:
+            Tensor of shape ``batch_shape``.
+        """
+        return super().variance
+
+    @property
+    def stddev(self):
+        """Standard deviation, sd X = √(Var X) (see :attr:`variance`).
+
+        Returns:
+            Tensor of shape ``batch_shape``.
+        """
+        return self.variance.sqrt()
+
+    def sample(self, sample_shape=_NO_SAMPLE_DIMS):
+        """Draw from the mixture (no gradient): k ~ Categorical(π), then x ~ Logistic(μ_k, s_k).
+
+        The component is drawn by ``Categorical.sample``; x by inversion, x = μ_k + s_k logit(u),
+        for all K components, of which the chosen one is gathered (exact, no ε clipping).
+        There is no ``rsample``: the discrete choice has no reparameterization.
+
+        Args:
+            sample_shape: torch.Size of independent draws per distribution (default ()).
+
+        Returns:
+            Tensor of shape ``sample_shape + batch_shape`` (event_shape is ()).
+        """
+        return super().sample(sample_shape)
+
+    def log_prob(self, value):
+        """Log-density, log p(x) = logsumexp_k [log π_k + log f_k(x)].
+
+        log π = log_softmax(logits) and log f_k is :meth:`Logistic.log_prob`, so the result
+        stays finite far in the tails and for logits spread over thousands.
+
+        Args:
+            value: x, Tensor broadcasting against ``batch_shape``, e.g. of shape
+                ``sample_shape + batch_shape``.
+
+        Returns:
+            Tensor of the broadcast shape.
+
+        Raises:
+            ValueError: with validation on, if x is outside the support (NaN).
+        """
+        return super().log_prob(value)
+
+    def cdf(self, value):
+        """Cumulative distribution function, F(x) = Σ_k π_k σ((x - μ_k)/s_k).
+
+        Args:
+            value: x, Tensor broadcasting against ``batch_shape``.
+
+        Returns:
+            Tensor of the broadcast shape, in [0, 1].
+        """
+        if self._validate_args:
+            self._validate_sample(value)
+        return super().cdf(value)
 
     def __repr__(self):
         return (

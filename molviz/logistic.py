@@ -24,7 +24,13 @@ import math
 import numpy as np
 from scipy.special import expit, log_expit, logit
 
-from molviz._validate import as_float_array, check_not_nan, check_open_unit, check_positive
+from molviz._validate import (
+    as_float_array,
+    check_broadcast,
+    check_not_nan,
+    check_open_unit,
+    check_positive,
+)
 
 __all__ = [
     "logistic_cdf",
@@ -49,10 +55,15 @@ def _params(mu, s) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _standardize(x, mu, s) -> tuple[np.ndarray, np.ndarray]:
-    """Return (z, s) with z = (x - μ) / s, after validating all three (x may be ±inf)."""
+    """Return (z, s) with z = (x - μ) / s, after validating all three (x may be ±inf).
+
+    Shapes: x, μ and s broadcast against each other (a ValueError names them otherwise);
+    z has the broadcast shape.
+    """
     x = as_float_array("x", x)
     check_not_nan("x", x)
     mu, s = _params(mu, s)
+    check_broadcast(x=x, mu=mu, s=s)
     return (x - mu) / s, s
 
 
@@ -82,7 +93,8 @@ def logistic_logpdf(x, mu=0.0, s=1.0):
 
     Raises:
         TypeError: if an argument is not real-valued (e.g. a str).
-        ValueError: if s <= 0, μ or s is not finite, or x contains NaN.
+        ValueError: if s <= 0, μ or s is not finite, x contains NaN, or the shapes of x, μ
+            and s do not broadcast (the message names them and their shapes).
 
     See the book chapter book/logistic.md.
     """
@@ -104,7 +116,8 @@ def logistic_pdf(x, mu=0.0, s=1.0):
 
     Raises:
         TypeError: if an argument is not real-valued.
-        ValueError: if s <= 0, μ or s is not finite, or x contains NaN.
+        ValueError: if s <= 0, μ or s is not finite, x contains NaN, or the shapes of x, μ
+            and s do not broadcast (the message names them and their shapes).
 
     See the book chapter book/logistic.md.
     """
@@ -125,7 +138,8 @@ def logistic_cdf(x, mu=0.0, s=1.0):
 
     Raises:
         TypeError: if an argument is not real-valued.
-        ValueError: if s <= 0, μ or s is not finite, or x contains NaN.
+        ValueError: if s <= 0, μ or s is not finite, x contains NaN, or the shapes of x, μ
+            and s do not broadcast (the message names them and their shapes).
 
     See the book chapter book/logistic.md.
     """
@@ -146,7 +160,8 @@ def logistic_logcdf(x, mu=0.0, s=1.0):
 
     Raises:
         TypeError: if an argument is not real-valued.
-        ValueError: if s <= 0, μ or s is not finite, or x contains NaN.
+        ValueError: if s <= 0, μ or s is not finite, x contains NaN, or the shapes of x, μ
+            and s do not broadcast (the message names them and their shapes).
 
     See the book chapter book/logistic.md.
     """
@@ -167,7 +182,8 @@ def logistic_sf(x, mu=0.0, s=1.0):
 
     Raises:
         TypeError: if an argument is not real-valued.
-        ValueError: if s <= 0, μ or s is not finite, or x contains NaN.
+        ValueError: if s <= 0, μ or s is not finite, x contains NaN, or the shapes of x, μ
+            and s do not broadcast (the message names them and their shapes).
 
     See the book chapter book/logistic.md.
     """
@@ -188,7 +204,8 @@ def logistic_logsf(x, mu=0.0, s=1.0):
 
     Raises:
         TypeError: if an argument is not real-valued.
-        ValueError: if s <= 0, μ or s is not finite, or x contains NaN.
+        ValueError: if s <= 0, μ or s is not finite, x contains NaN, or the shapes of x, μ
+            and s do not broadcast (the message names them and their shapes).
 
     See the book chapter book/logistic.md.
     """
@@ -209,13 +226,15 @@ def logistic_ppf(q, mu=0.0, s=1.0):
 
     Raises:
         TypeError: if an argument is not real-valued.
-        ValueError: if q is outside (0, 1), s <= 0, or μ or s is not finite.
+        ValueError: if q is outside (0, 1), s <= 0, μ or s is not finite, or the shapes of
+            q, μ and s do not broadcast.
 
     See the book chapter book/logistic.md (and book/inversion.md for sampling by inversion).
     """
     q = as_float_array("q", q)
     check_open_unit("q", q)
     mu, s = _params(mu, s)
+    check_broadcast(q=q, mu=mu, s=s)
     return mu + s * logit(q)
 
 

@@ -14,6 +14,15 @@ Shapes: ``pi``, ``mu`` and ``s`` are (K,) or (..., K) with the components on the
 their leading dimensions broadcast against each other and against ``x`` (or ``q``), which is
 compared with them as ``x[..., None]``.
 
+Weights: π must be non-negative and sum to 1 along the last axis up to a tolerance that
+depends on the dtype π is passed in, ``max(1e-8, 2 (K + 2) ε)`` with ε that dtype's machine
+epsilon (``molviz._validate.weights_sum_tolerance``): 1e-8 for float64 arrays, lists and
+Python floats; about 1e-6 for float32, so that ``torch.softmax(...)`` output in float32 is
+accepted as it is, while a float32 sum of 0.99 is still refused.  Accepted weights are
+converted to float64 and divided by their sum, so every function here works with weights
+that sum to 1 up to float64 rounding.  (Pass the float32 array itself: converted to a Python
+list first, the same numbers get the float64 tolerance.)
+
 See the book chapter book/mixtures.md.
 """
 
@@ -106,12 +115,17 @@ def log_softmax(logits, axis=-1):
 
 
 def _mixture_params(pi, mu, s) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Validate (π, μ, s) and return them as float64 arrays of shape (..., K)."""
+    """Validate (π, μ, s) and return them as float64 arrays of shape (..., K).
+
+    The tolerance on Σ π_k = 1 depends on the dtype π was passed in (see the module
+    docstring); accepted weights are renormalized in float64.
+    """
+    pi_dtype = getattr(pi, "dtype", None)  # numpy or torch dtype; None for lists and floats
     pi = as_float_array("pi", pi)
     mu = as_float_array("mu", mu)
     s = as_float_array("s", s)
     check_mixture_shapes(pi=pi, mu=mu, s=s)
-    pi = check_weights("pi", pi)
+    pi = check_weights("pi", pi, dtype=pi_dtype)
     if not np.isfinite(mu).all():
         raise ValueError("mu (component locations μ) must be finite, got a NaN or inf value")
     check_positive("s", s, "component scales of the mixture")
@@ -160,7 +174,8 @@ def mixture_logpdf(x, pi, mu, s):
 
     Args:
         x: points, shape (...) broadcasting against the leading dims of the parameters.
-        pi: weights π, shape (K,) or (..., K), non-negative, summing to 1 (tolerance 1e-8).
+        pi: weights π, shape (K,) or (..., K), non-negative, summing to 1 (tolerance 1e-8
+            in float64, ~1e-6 in float32; see the module docstring).
         mu: component locations μ, shape (..., K).
         s: component scales s > 0, shape (..., K).
 
@@ -509,7 +524,8 @@ def discretized_mixture_probs(pi, mu, s, num_classes):
     Memory is O(… · K · N).
 
     Args:
-        pi: weights π, shape (K,) or (..., K), non-negative, summing to 1 (tolerance 1e-8).
+        pi: weights π, shape (K,) or (..., K), non-negative, summing to 1 (tolerance 1e-8
+            in float64, ~1e-6 in float32; see the module docstring).
         mu: component locations μ, shape (..., K) (may lie outside [-1, 1]).
         s: component scales s > 0, shape (..., K).
         num_classes: number of bins N >= 2 (256 for 8 bit, 65536 for 16 bit).

@@ -22,6 +22,13 @@ chooses the same components as the vocoder.  It inverts with ``torch.logit(u)``;
 ``molviz/vocoder.py`` keeps the vocoder's float32 expression ``log(u) - log(1 - u)`` to stay
 bit-identical, so the values here may differ from the vocoder's in the last bits.
 
+Overflow: a draw is μ + s·logit(u) with |logit(u)| <= log(2/ε) (u rounded to the dtype), so
+the samplers refuse, with a ValueError naming the argument, the dtype and the limit, any
+log-scale above log(M / (2 log(2/ε))) (85.528 in float32, 706.588 in float64 at ε = 1e-5;
+minus log τ with a temperature τ) and any |μ| above M/2, M the dtype's largest value.  Inside
+these limits no draw can be ±inf; the documented working range (log-scales -20..3, means
+beyond ±1, logits spread in the thousands) is far inside them.
+
 See the book chapters book/gumbel_max.md and book/inversion.md.
 """
 
@@ -32,8 +39,9 @@ import math
 import torch
 
 from molviz._validate import (
+    check_broadcast,
     check_eps,
-    check_finite,
+    check_finite_range,
     check_floating_tensor,
     check_logits,
     check_mixture_shapes,
@@ -202,12 +210,50 @@ def inverse_cdf_choice(logits, generator=None):
     return torch.searchsorted(cum, u, right=True).squeeze(-1)  # (...), <= K - 1 since u < 1
 
 
+def _check_loc_log_scale(mu_name, mu, ls_name, log_s, e, tau=1.0):
+    """Check that x = μ + τ·exp(log s)·logit(u), u ∈ [ε, 1 - ε], is finite for every u.
+
+    |logit(u)| <= log(2/ε) for u in [ε, 1 - ε] even after rounding u to the dtype (u and 1 - u
+    stay >= ε/2), so it is enough that τ·s·log(2/ε) <= M/2 with M the largest value of
+    ``log_s``' dtype (where exp(log s) is computed), and |μ| <= M'/2 with M' that of the
+    result dtype.  Each is one ``aminmax`` pass, which also rejects NaN and ±inf.
+    """
+    bound = math.log(2.0 / e)
+    ls_dtype = log_s.dtype
+    big = torch.finfo(ls_dtype).max
+    hi = math.log(big) - math.log(2.0 * bound) - math.log(tau)
+    with_tau = f" and temperature = {tau:g} (the scale used is τ·s)" if tau != 1.0 else ""
+    check_finite_range(
+        ls_name,
+        log_s,
+        "log-scales log s",
+        hi=hi,
+        why=(
+            f", the largest usable value for {ls_dtype} with eps = {e:g}{with_tau} (above it "
+            f"s = exp(log s) times |logit(u)| <= log(2/eps) = {bound:.4g} can exceed half the "
+            f"largest {ls_dtype}, {big:.4g}, and the sample overflow to inf)"
+        ),
+    )
+    out_dtype = torch.promote_types(mu.dtype, ls_dtype)
+    half = torch.finfo(out_dtype).max / 2
+    check_finite_range(
+        mu_name,
+        mu,
+        "locations μ",
+        lo=-half,
+        hi=half,
+        why=f", half the largest {out_dtype} (so that μ + s·logit(u) cannot overflow to inf)",
+    )
+
+
 def sample_logistic(mu, log_s, eps=1e-5, generator=None):
     """Draw from logistic distributions by inversion, x = μ + s · logit(u), u ~ U(ε, 1 - ε).
 
     Args:
-        mu: locations μ, Tensor of shape (...).
-        log_s: log-scales log s, Tensor broadcasting against μ (finite; s = exp(log s)).
+        mu: locations μ, Tensor of shape (...), |μ| at most half the dtype's largest value.
+        log_s: log-scales log s, Tensor broadcasting against μ (finite; s = exp(log s)), at
+            most log(M / (2 log(2/ε))) with M the largest value of its dtype (85.528 for
+            float32, 706.588 for float64 at ε = 1e-5), so that no sample can overflow to ±inf.
         eps: uniform clipping ε in (0, 0.5): samples lie in μ ± s · :func:`truncation_bound` (ε),
             i.e. the logistic truncated to the central 1 - 2ε of its mass.
         generator: optional ``torch.Generator``.
@@ -219,21 +265,17 @@ def sample_logistic(mu, log_s, eps=1e-5, generator=None):
 
     Raises:
         TypeError: if μ or log s is not a floating tensor, or ε is not a real number.
-        ValueError: if μ or log s is not finite, or ε ∉ (0, 0.5).
+        ValueError: if μ or log s is not finite or beyond the limits above (the message names
+            the argument, the dtype and the largest usable value), the shapes do not
+            broadcast, or ε ∉ (0, 0.5).
 
     See the book chapter book/inversion.md.
     """
     check_floating_tensor("mu", mu)
     check_floating_tensor("log_s", log_s)
-    check_finite("mu", mu, "locations μ")
-    check_finite("log_s", log_s, "log-scales log s")
-    try:
-        shape = torch.broadcast_shapes(mu.shape, log_s.shape)
-    except RuntimeError as err:
-        raise ValueError(
-            f"mu and log_s must broadcast, got shapes {tuple(mu.shape)} and {tuple(log_s.shape)}"
-        ) from err
+    shape = check_broadcast(mu=mu, log_s=log_s)
     e = check_eps(eps, mu.dtype)
+    _check_loc_log_scale("mu", mu, "log_s", log_s, e)
     u = _uniform(shape, e, generator, mu.dtype, mu.device)  # (...)
     return mu + torch.exp(log_s) * torch.logit(u)  # (...)
 
@@ -242,8 +284,9 @@ def sample_mol(
     logit_probs,
     means,
     log_scales,
-    eps=1e-5,
     generator=None,
+    *,
+    eps=1e-5,
     temperature=1.0,
     return_index=False,
 ):
@@ -258,15 +301,21 @@ def sample_mol(
     the location of the most probable component; τ > 1 flattens the weights and widens every
     component.
 
+    Formula, per position (...): k = argmax_k (a_k / τ + G_k), G_k = -log(-log u_k), then
+    x = μ_k + τ · exp(log s_k) · logit(u), with u_k, u ~ U(ε, 1 - ε).
+
     Args:
         logit_probs: logits a, Tensor (..., K), floating (-inf marks a component of weight 0).
-        means: locations μ, Tensor (..., K), finite.
+        means: locations μ, Tensor (..., K), finite, |μ| at most half the dtype's largest value.
         log_scales: log-scales log s, Tensor (..., K), finite (no clamping is applied here;
-            the vocoder's ``log_scale_min`` belongs to molviz.vocoder).
-        eps: uniform clipping ε in (0, 0.5) for both draws.
-        generator: optional ``torch.Generator`` (default: torch's global generator).
-        temperature: τ > 0, see above.
-        return_index: also return the chosen component indices.
+            the vocoder's ``log_scale_min`` belongs to molviz.vocoder) and at most
+            log(M / (2 log(2/ε))) - log τ, M the largest value of the dtype (85.528 for
+            float32, 706.588 for float64, at ε = 1e-5 and τ = 1), so that no draw can overflow.
+        generator: optional ``torch.Generator`` (default: torch's global generator); may be
+            passed positionally, ``sample_mol(a, mu, log_s, gen)``.
+        eps: keyword-only; uniform clipping ε in (0, 0.5) for both draws.
+        temperature: keyword-only; τ > 0, see above.
+        return_index: keyword-only; also return the chosen component indices.
 
     Returns:
         x, Tensor (...) in ``means``' dtype; and k, LongTensor (...), if ``return_index``.
@@ -276,7 +325,9 @@ def sample_mol(
     Raises:
         TypeError: if an input is not a floating tensor, or ε/τ are not real numbers.
         ValueError: if the last dims differ (K), shapes do not broadcast, values are NaN/inf
-            (logits: NaN/+inf or a row of -inf), ε ∉ (0, 0.5) or τ <= 0.
+            (logits: NaN/+inf or a row of -inf), a log-scale or mean is beyond the limits
+            above (the message names the argument, the dtype and the largest usable value),
+            ε ∉ (0, 0.5) or τ <= 0.
 
     See the book chapters book/gumbel_max.md and book/inversion.md.
     """
@@ -285,11 +336,10 @@ def sample_mol(
     check_floating_tensor("log_scales", log_scales)
     check_mixture_shapes(logit_probs=logit_probs, means=means, log_scales=log_scales)
     check_logits("logit_probs", logit_probs)
-    check_finite("means", means, "locations μ")
-    check_finite("log_scales", log_scales, "log-scales log s")
     tau = check_temperature(temperature)
     e = check_eps(eps, logit_probs.dtype)
     check_eps(e, means.dtype)
+    _check_loc_log_scale("means", means, "log_scales", log_scales, e, tau)
     logit_probs, means, log_scales = torch.broadcast_tensors(logit_probs, means, log_scales)
 
     k = _gumbel_argmax(logit_probs, e, generator, tau)  # (...)

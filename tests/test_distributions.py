@@ -228,3 +228,70 @@ def test_mixture_validation():
         MixtureOfLogistics(torch.tensor([0.0, math.nan]), torch.zeros(2), torch.zeros(2))
     with pytest.raises(ValueError, match="scalar"):
         MixtureOfLogistics(torch.tensor(0.0), torch.tensor(0.0), torch.tensor(0.0))
+
+
+def test_mixture_logits_are_checked_as_passed():
+    # Categorical would report its *normalized* logits, tensor([nan, -inf]) for [0, +inf]
+    z = torch.zeros(2)
+    with pytest.raises(
+        ValueError, match=r"logits must be < \+inf.*got \+inf: logits\[1\] = inf \(row logits\[:\]"
+    ):
+        MixtureOfLogistics(torch.tensor([0.0, math.inf]), z, z)
+    with pytest.raises(
+        ValueError,
+        match=r"logits must have at least one finite entry.*logits\[1, :\] = \[-inf, -inf\]",
+    ):
+        MixtureOfLogistics(torch.tensor([[0.0, 1.0], [-math.inf, -math.inf]]), z, z)
+    with pytest.raises(ValueError, match=r"logits must not contain NaN.*logits\[0, 1\] = nan"):
+        MixtureOfLogistics(torch.tensor([[0.0, math.nan]]), z, z)
+    # -inf is a component of weight 0: the mixture is the other component
+    d = MixtureOfLogistics(
+        torch.tensor([-math.inf, 0.3], dtype=torch.float64),
+        torch.tensor([5.0, -1.0], dtype=torch.float64),
+        torch.tensor([0.0, math.log(2.0)], dtype=torch.float64),
+    )
+    x = torch.linspace(-20, 20, 41, dtype=torch.float64)
+    np.testing.assert_allclose(
+        d.log_prob(x).numpy(), st.logistic.logpdf(x.numpy(), -1.0, 2.0), rtol=RTOL
+    )
+    torch.manual_seed(3)
+    assert float(d.mean) == -1.0 and float(d.sample((1000,)).max()) < 5.0 + 40.0
+
+
+def test_mixture_log_scale_must_not_overflow():
+    # exp(100) is inf in float32: the components would have an infinite scale
+    with pytest.raises(ValueError, match=r"log_scale .* neither 0 nor inf in torch.float32"):
+        MixtureOfLogistics(torch.zeros(2), torch.zeros(2), torch.tensor([0.0, 100.0]))
+    d = MixtureOfLogistics(torch.zeros(2), torch.zeros(2), torch.tensor([0.0, 100.0]).double())
+    assert torch.isfinite(d.log_prob(torch.tensor(0.0, dtype=torch.float64)))
+
+
+LOGISTIC_METHODS = [
+    "sample",
+    "rsample",
+    "log_prob",
+    "cdf",
+    "icdf",
+    "entropy",
+    "expand",
+    "mean",
+    "mode",
+    "variance",
+    "stddev",
+]
+MIXTURE_METHODS = ["sample", "log_prob", "cdf", "expand", "mean", "variance", "stddev"]
+
+
+@pytest.mark.parametrize(
+    ("cls", "name"),
+    [(Logistic, n) for n in LOGISTIC_METHODS] + [(MixtureOfLogistics, n) for n in MIXTURE_METHODS],
+)
+def test_public_methods_document_shapes_and_formula(cls, name):
+    attr = cls.__dict__.get(name)  # defined here, not torch's inherited docstring
+    assert attr is not None, f"{cls.__name__}.{name} is inherited from torch"
+    fn = attr.fget if isinstance(attr, property) else attr
+    doc = fn.__doc__ or ""
+    assert "Returns:" in doc and "shape" in doc, doc
+    assert "batch_shape" in doc, doc
+    if name not in ("expand",):
+        assert "=" in doc, f"{cls.__name__}.{name} docstring states no formula"

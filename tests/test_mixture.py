@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import scipy.special as sc
 import scipy.stats as st
+import torch
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 from scipy.integrate import quad
@@ -166,6 +167,30 @@ def test_k1_reduces_to_logistic():
     np.testing.assert_allclose(mixture_sf(x, *one), logistic_sf(x, mu, s), rtol=1e-15)
     q = np.linspace(0.001, 0.999, 999)
     np.testing.assert_array_equal(mixture_ppf(q, *one), logistic_ppf(q, mu, s))
+
+
+def test_float32_softmax_weights_are_accepted_and_renormalized():
+    """Weights from a float32 softmax (torch or scipy) are off by up to a few float32 ulp
+    (~1e-7, above the float64 tolerance 1e-8); they are accepted as passed and used
+    renormalized in float64: the result equals the straightforward sum with π / Σπ."""
+    x = np.linspace(-4.0, 4.0, 9)
+    worst = 0.0
+    for k in (2, 7, 64, 1024):
+        mu = np.linspace(-2.0, 2.0, k)
+        s = np.full(k, 0.5)
+        for seed in range(10):
+            a = torch.randn(k, generator=torch.Generator().manual_seed(seed)) * (1 + seed)
+            for pi32 in (torch.softmax(a, 0), sc.softmax(a.numpy())):
+                pi = np.asarray(pi32, dtype=np.float64)
+                err = abs(pi.sum() - 1.0)
+                worst = max(worst, err)
+                pi_n = pi / pi.sum()
+                ref_pdf = np.sum(pi_n * st.logistic.pdf(x[:, None], mu, s), axis=-1)
+                np.testing.assert_allclose(mixture_pdf(x, pi32, mu, s), ref_pdf, rtol=1e-13)
+                # renormalized: the CDF reaches 1 to float64 rounding, not Σπ = 1 ± 1e-7
+                assert abs(mixture_cdf(np.inf, pi32, mu, s) - 1.0) <= 4 * k * 2.3e-16
+                assert mixture_logsf(-np.inf, pi32, mu, s) <= 0.0
+    assert worst > 1e-8  # some of these really fail the float64 tolerance
 
 
 def test_derivative_of_cdf_is_pdf():

@@ -25,6 +25,7 @@ same check and require p < α.
 Measured p-values (seeds as in the file) are printed with ``pytest -s``.
 """
 
+import inspect
 import math
 
 import numpy as np
@@ -419,3 +420,70 @@ def test_sample_mol_broadcasts_and_differentiates():
     torch.testing.assert_close(means.grad, onehot)
     z = (x - means.detach().gather(-1, k[:, None])[:, 0]).detach()
     torch.testing.assert_close(log_scales.grad, onehot * z[:, None])
+
+
+# ----------------------------------------------------------------- signature and overflow limits
+
+
+def test_sample_mol_signature_matches_the_issue():
+    # sample_mol(logit_probs, means, log_scales, generator=None, *, eps, temperature, ...)
+    params = inspect.signature(sample_mol).parameters
+    assert list(params)[:4] == ["logit_probs", "means", "log_scales", "generator"]
+    assert params["generator"].default is None
+    for name in ("eps", "temperature", "return_index"):
+        assert params[name].kind is inspect.Parameter.KEYWORD_ONLY
+    lp, m, ls = mol_inputs(n=1000)
+    x_pos, k_pos = sample_mol(lp, m, ls, gen(21), return_index=True)
+    x_kw, k_kw = sample_mol(lp, m, ls, generator=gen(21), return_index=True)
+    assert torch.equal(x_pos, x_kw) and torch.equal(k_pos, k_kw)
+    with pytest.raises(TypeError):
+        sample_mol(lp, m, ls, gen(21), 1e-5)  # eps is keyword-only
+
+
+def documented_log_scale_limit(dtype, eps=EPS, tau=1.0):
+    """log(M / (2 log(2/ε))) - log τ, the limit stated in the docstrings (M = finfo.max)."""
+    return math.log(torch.finfo(dtype).max) - math.log(2 * math.log(2 / eps)) - math.log(tau)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_huge_log_scales_raise_instead_of_returning_inf(dtype):
+    limit = documented_log_scale_limit(dtype)
+    huge = {torch.float32: 100.0, torch.float64: 800.0}[dtype]
+    msg = rf"log_s \(log-scales log s\) must be <= {limit:.6g}.*{dtype}.*got max\(log_s\) = {huge}"
+    with pytest.raises(ValueError, match=msg):
+        sample_logistic(torch.zeros(4, dtype=dtype), torch.full((4,), huge, dtype=dtype))
+    lp, m, ls = (torch.zeros(4, 3, dtype=dtype) for _ in range(3))
+    ls[2, 1] = huge  # one bad component is enough, even if it is rarely chosen
+    with pytest.raises(ValueError, match=rf"log_scales .* must be <= {limit:.6g}.*{dtype}"):
+        sample_mol(lp, m, ls)
+    # τ multiplies the scale, so the usable log-scales shrink by log τ
+    ls[2, 1] = limit - 0.5
+    assert torch.isfinite(sample_mol(lp, m, ls, generator=gen(1))).all()
+    lim_tau = documented_log_scale_limit(dtype, tau=2.0)
+    with pytest.raises(ValueError, match=rf"must be <= {lim_tau:.6g}.*temperature = 2"):
+        sample_mol(lp, m, ls, temperature=2.0)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_log_scales_just_below_the_limit_stay_finite(dtype):
+    # Largest log-scale and |μ| the samplers accept, with the most extreme u of the dtype.
+    limit = documented_log_scale_limit(dtype)
+    big = torch.finfo(dtype).max
+    log_s = torch.tensor(limit, dtype=dtype)
+    log_s = torch.nextafter(log_s, torch.tensor(-math.inf, dtype=dtype))  # <= limit in dtype
+    mu = torch.tensor([big / 2, -big / 2], dtype=dtype)
+    x = sample_logistic(mu.repeat(50_000), log_s.expand(100_000), generator=gen(2))
+    assert torch.isfinite(x).all()
+    # worst case by hand: u at the ends of [ε, 1 - ε] as the dtype rounds them
+    u = torch.tensor([EPS, 1 - EPS], dtype=dtype)
+    worst = mu + torch.exp(log_s) * (torch.log(u) - torch.log1p(-u))
+    assert torch.isfinite(worst).all()
+    # a mean beyond half the dtype's range is refused, naming it
+    with pytest.raises(ValueError, match=rf"mu \(locations μ\) must satisfy \|mu\| <= .*{dtype}"):
+        sample_logistic(torch.tensor([0.0, big], dtype=dtype), torch.zeros(2, dtype=dtype))
+    with pytest.raises(ValueError, match=r"means \(locations μ\) must satisfy \|means\|"):
+        sample_mol(
+            torch.zeros(3, dtype=dtype),
+            torch.full((3,), -big, dtype=dtype),
+            torch.zeros(3, dtype=dtype),
+        )

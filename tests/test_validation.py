@@ -101,6 +101,29 @@ def test_logistic_ppf_rejects_q_outside_open_unit_interval():
         logistic_std(-1.0)
 
 
+@pytest.mark.parametrize("f", X_FUNCS)
+def test_logistic_shape_mismatch_names_the_arguments(f):
+    # numpy alone says "operands could not be broadcast together with shapes (3,) (2,)"
+    with pytest.raises(
+        ValueError,
+        match=r"x, mu and s must broadcast against each other, "
+        r"got shapes x: \(3,\), mu: \(2,\), s: \(\)",
+    ):
+        f(np.zeros(3), np.zeros(2), 1)
+    with pytest.raises(ValueError, match=r"s: \(4, 3\)"):
+        f(0.0, np.zeros((4, 2)), np.ones((4, 3)))
+    assert f(np.zeros((2, 1)), np.zeros(3), np.ones(1)).shape == (2, 3)  # broadcasting works
+
+
+def test_logistic_ppf_shape_mismatch_names_the_arguments():
+    with pytest.raises(
+        ValueError,
+        match=r"q, mu and s must broadcast against each other, "
+        r"got shapes q: \(3,\), mu: \(\), s: \(2,\)",
+    ):
+        logistic_ppf(np.full(3, 0.5), 0.0, np.ones(2))
+
+
 def test_tensors_are_accepted_by_numpy_functions():
     # widgets may pass CPU tensors; they are converted (with autograd detached)
     x = torch.linspace(-1, 1, 5, requires_grad=True)
@@ -125,6 +148,27 @@ def test_mixture_rejects_bad_weights(f):
         f(0.0, [math.nan, 1.0], MU, S)
     # within tolerance is fine
     f(0.0, [0.25 + 1e-9, 0.75], MU, S)
+
+
+@pytest.mark.parametrize("f", MIX_X_FUNCS)
+def test_mixture_weights_tolerance_follows_the_dtype(f):
+    # K = 3 weights of a float32 softmax are off by a few float32 ulp; a sum of 0.99 (or
+    # 1 + 1e-5) is a wrong weight vector in any dtype and must still be refused.
+    mu, s = np.zeros(3), np.ones(3)
+    for bad_sum in (0.99, 1.0 + 1e-5):
+        bad = np.array([0.25, 0.25, bad_sum - 0.5], dtype=np.float32)
+        with pytest.raises(ValueError, match=r"tolerance .* for float32 weights with K = 3"):
+            f(0.0, bad, mu, s)
+        with pytest.raises(ValueError, match=r"for torch.float32 weights with K = 3"):
+            f(0.0, torch.from_numpy(bad), mu, s)
+    # the same float32 numbers as a Python list are float64 input: 1e-8 applies
+    pi32 = torch.softmax(torch.tensor([0.3, -1.2, 2.0]), 0)
+    err = abs(float(pi32.double().sum()) - 1.0)
+    assert 1e-8 < err < 1e-6  # this vector really is off by more than the float64 tolerance
+    f(0.0, pi32, mu, s)
+    f(0.0, pi32.numpy(), mu, s)
+    with pytest.raises(ValueError, match=r"\(tolerance 1e-08\)"):
+        f(0.0, pi32.tolist(), mu, s)
 
 
 @pytest.mark.parametrize("f", MIX_X_FUNCS)
@@ -198,6 +242,13 @@ def test_softmax_rejects_nan_and_inf():
             f([[0.0, 1.0], [-math.inf, -math.inf]])
         with pytest.raises(TypeError, match="logits"):
             f("abc")
+        # the message points at the first offending entry and shows its row
+        with pytest.raises(
+            ValueError, match=r"got \+inf: logits\[1, 2\] = inf \(row logits\[1, :\]"
+        ):
+            f([[0.0, 1.0, 2.0], [0.0, 1.0, math.inf]])
+        with pytest.raises(ValueError, match=r"max is -inf: logits\[1, :\] = \[-inf, -inf\]"):
+            f([[0.0, 1.0], [-math.inf, -math.inf]])
 
 
 # ----------------------------------------------------------------- torch samplers
@@ -320,3 +371,16 @@ def test_helpers_directly():
         v.check_finite("y", torch.tensor([0.0, math.inf]))
     with pytest.raises(TypeError, match="z must be a real scalar"):
         v.check_real_scalar("z", np.zeros(2))
+    assert v.check_broadcast(a=np.zeros((2, 1)), b=torch.zeros(3)) == (2, 3)
+    with pytest.raises(ValueError, match=r"a and b must broadcast.*a: \(2,\), b: \(3,\)"):
+        v.check_broadcast(a=np.zeros(2), b=torch.zeros(3))
+    v.check_finite_range("t", torch.tensor([1.0, 2.0]), hi=2.0)
+    v.check_finite_range("t", np.zeros(0), hi=-1.0)  # empty: nothing to check
+    with pytest.raises(ValueError, match=r"t \(a thing\) must be <= 1, got max\(t\) = 2.0"):
+        v.check_finite_range("t", torch.tensor([1.0, 2.0]), "a thing", hi=1.0)
+    with pytest.raises(ValueError, match=r"must satisfy \|t\| <= 1, got max \|t\| = 3.0"):
+        v.check_finite_range("t", np.array([-3.0, 0.5]), lo=-1.0, hi=1.0)
+    with pytest.raises(ValueError, match="t must be finite, got a value nan"):
+        v.check_finite_range("t", torch.tensor([1.0, math.nan]), hi=5.0)
+    # bfloat16 tensors (no numpy dtype) are converted through float32
+    assert v.as_float_array("b", torch.tensor([0.5], dtype=torch.bfloat16)).tolist() == [0.5]
