@@ -21,8 +21,18 @@ the branch each element takes.  Why that changes no bit:
   index of the maxima, small integers: exact in a full-precision matmul); rows with ties fall
   back to ``torch.max``, as does everything when the matmul is not full precision.
 
-On torch 2.13 the loss and its gradients are bit-identical to the vocoder's (tests/test_vocoder.py),
-and equal to float32 rounding in any case.
+How far the identity goes, as measured on torch 2.13 (tests/test_vocoder.py):
+
+* the loss values are bit-identical;
+* the first-order gradients (of y_hat and y) are bit-identical up to the sign of zeros (the
+  vocoder's 0·x terms may give -0.0 where this module gives +0.0) for a contiguous y_hat in the
+  vocoder's (B, 3K, T) layout.  For another memory layout, e.g. channels-last
+  ``y_hat.transpose(1, 2).contiguous().transpose(1, 2)``, under 1% of the gradient elements
+  differ by float32 rounding (below 1e-8 of the largest gradient where measured), as the
+  vocoder's own gradients differ between the two layouts;
+* gradients of gradients are not: with ``create_graph=True`` (a gradient penalty, say) the
+  backward pass differentiates :func:`_plain_log_sum_exp`, the same formula in plain autograd,
+  so that gradient is right to float rounding, differentiable again, and slower.
 """
 
 from __future__ import annotations
@@ -33,9 +43,8 @@ import math
 import torch
 import torch.nn.functional as F
 
-from molviz._vocoder_sampler import matmul_is_exact
+from molviz._vocoder_sampler import cached_constant, matmul_is_exact
 
-_MATRICES = {}
 _NULL_CONTEXT = contextlib.nullcontext()
 
 
@@ -45,12 +54,6 @@ def _no_autocast(x):
     if torch.is_autocast_enabled(x.device.type):
         return torch.autocast(x.device.type, enabled=False)
     return _NULL_CONTEXT
-
-
-def _cached(key, make):
-    if key not in _MATRICES:
-        _MATRICES[key] = make()
-    return _MATRICES[key]
 
 
 def raise_nonfinite_loss(y_hat, K):
@@ -81,7 +84,7 @@ def _first_argmax_last(x):
         return m, k[..., 0], torch.zeros(k.shape[:-1], dtype=torch.bool, device=x.device)
     m = x.amax(-1, keepdim=True)  # (B, T, 1)
     mask = torch.eq(x, m).to(x.dtype)  # (B, T, K)
-    w = _cached(
+    w = cached_constant(
         ("count_k", K, x.dtype, x.device),
         lambda: torch.stack([torch.ones(K), torch.arange(K)], 1).to(x.dtype).to(x.device),
     )  # (K, 2)
@@ -106,6 +109,8 @@ def _exp_nonpositive(z):
     zero_below, normal_from = _RANGES[z.dtype][:2]
     e = torch.exp(z.clamp(min=normal_from))
     e = e.mul_(torch.ge(z, normal_from, out=torch.empty_like(z)))  # 0 below: x·0 is exact
+    if not z.numel():  # (aminmax has no value for an empty tensor)
+        return e
     lo, hi = torch.aminmax(z)
     if float(lo) < normal_from and float(hi) >= zero_below:  # maybe subnormal results
         band = (z >= zero_below).logical_and_(z < normal_from)
@@ -127,7 +132,8 @@ def _faithful_forward(y_hat, y, num_classes, log_scale_min, keep):
     its order and memory layout, so ``cdf_delta > 1e-5`` picks the same branch bit for bit and
     the value is the vocoder's.  Branches are merged with 0/1 float masks (x·1 + y·0 = x for
     finite x, y; branch-free, unlike ``torch.where`` on an irregular mask).  With ``keep`` it
-    also returns what the backward pass needs.
+    also returns what the backward pass needs, a dict of tensors (the softplus masks and the
+    edge-bin tensors only when they exist), else None.
     """
     B, C, T = y_hat.shape
     K = C // 3
@@ -191,11 +197,47 @@ def _faithful_forward(y_hat, y, num_classes, log_scale_min, keep):
     saved = {
         "e": e, "S": S, "k_max": k_max, "log_pi": log_pi, "cdf_delta": cdf_delta,
         "cdf_plus": cdf_plus, "cdf_min": cdf_min, "interior": interior,
-        "fallback": fallback_mask, "c": c, "c_minus": c_minus, "half": half, "inv_s": inv_s,
-        "mid_c": mid_c, "sp_masks": sp_masks, "edges": edges,
+        "fallback": fallback_mask, "c": c, "c_minus": c_minus, "inv_s": inv_s, "mid_c": mid_c,
         "unclamped": torch.ge(raw_log_s, log_scale_min, out=torch.empty_like(c)),
     }  # fmt: skip
+    if sp_masks is not None:
+        saved["in_band"], saved["above"] = sp_masks
+    if edges is not None:
+        saved["lower"], saved["upper"], saved["edge_arg"] = edges
     return lse, saved
+
+
+def _plain_log_sum_exp(y_hat, y, num_classes, log_scale_min):
+    """log Σ_k π_k P_k(bin of y), (B, T): the vocoder's formula in plain, twice-differentiable
+    torch, for gradients of gradients (``create_graph=True``).
+
+    The statement of ``discretized_mix_logistic_loss``'s docstring, branch for branch.
+    ``torch.where`` passes exact zeros to the branches an element does not take, and every
+    branch is finite wherever it is evaluated (Δ is clamped before its log), so no 0·inf = NaN
+    reaches the gradient.  Its own Δ decides the branch; it can differ from the fast path's only
+    where Δ rounds across 1e-5, a jump of the vocoder's loss where no derivative exists anyway.
+    """
+    B, C, T = y_hat.shape
+    K = C // 3
+    logits, means = y_hat[:, :K], y_hat[:, K : 2 * K]  # (B, K, T)
+    log_s = torch.clamp(y_hat[:, 2 * K :], min=log_scale_min)
+    inv_s = torch.exp(-log_s)  # 1/s
+    yv = y.reshape(B, 1, T)
+    c = yv - means  # (B, K, T)
+    h = 1.0 / (num_classes - 1)  # half bin width
+    plus_in, min_in, mid_in = inv_s * (c + h), inv_s * (c - h), inv_s * c
+    delta = torch.sigmoid(plus_in) - torch.sigmoid(min_in)  # Δ
+    # log pdf(y) = mid - log s - 2 softplus(mid), less log((num_classes - 1)/2): log of 2h·pdf
+    fallback = mid_in - log_s - 2.0 * F.softplus(mid_in) - math.log((num_classes - 1) / 2)
+    interior = torch.where(delta > 1e-5, torch.log(delta.clamp(min=1e-5)), fallback)
+    log_p = torch.where(
+        yv < -0.999,
+        plus_in - F.softplus(plus_in),  # log σ(plus): lowest bin
+        torch.where(yv > 0.999, -F.softplus(min_in), interior),  # log(1 - σ(min)): highest bin
+    )
+    x = log_p + F.log_softmax(logits, dim=1)  # log π_k P_k: (B, K, T)
+    m = x.amax(1, keepdim=True).detach()  # the shift cancels in m + log Σ exp(x - m)
+    return (m + torch.log(torch.exp(x - m).sum(1, keepdim=True)))[:, 0]
 
 
 class _VocoderLogSumExp(torch.autograd.Function):
@@ -210,13 +252,19 @@ class _VocoderLogSumExp(torch.autograd.Function):
     @staticmethod
     def forward(ctx, y_hat, y, num_classes, log_scale_min):
         lse, saved = _faithful_forward(y_hat, y, num_classes, log_scale_min, keep=True)
-        ctx.saved = saved
+        # Through save_for_backward, so that autograd checks the versions (an in-place change of
+        # y_hat before backward raises) and keeps them for retain_graph; the inputs themselves
+        # for the create_graph path.  ctx.names says which optional tensors there are.
+        ctx.num_classes, ctx.log_scale_min, ctx.names = num_classes, log_scale_min, tuple(saved)
+        ctx.save_for_backward(y_hat, y, *saved.values())
         return lse
 
     @staticmethod
     def backward(ctx, g):  # g: (B, T), the gradient of the log-sum-exp
-        s = ctx.saved
-        del ctx.saved
+        y_hat, y, *tensors = ctx.saved_tensors
+        if torch.is_grad_enabled():  # create_graph=True: the gradient must be differentiable
+            return _plain_backward(ctx, y_hat, y, g)
+        s = dict(zip(ctx.names, tensors, strict=True))
         # log-sum-exp as the vocoder writes it, m + log Σ exp(x - m), differentiated as autograd
         # does: softmax part, then the two max terms added at the argmax, in autograd's order.
         dS = g / s["S"]  # (B, T)
@@ -243,13 +291,13 @@ class _VocoderLogSumExp(torch.autograd.Function):
         y_grad = sig_bw(q.neg_(), s["cdf_min"]).mul_(interior)
         # Fallback bins, (mid - log s) - 2 softplus(mid) - const: x_grad on mid_in, -a on log s.
         sp_grad = _softplus_backward(a_bt * -2.0, s["mid_c"])
-        if s["sp_masks"] is not None:  # softplus' = 1 above 20, and ~0 below the tiny bound
-            in_band, above = s["sp_masks"]
-            sp_grad = torch.addcmul(sp_grad.mul_(in_band), a, above, value=-2.0)
+        if "in_band" in s:  # softplus' = 1 above 20, and ~0 below the tiny bound
+            sp_grad = torch.addcmul(sp_grad.mul_(s["in_band"]), a, s["above"], value=-2.0)
         x_grad = torch.addcmul(sp_grad.add_(a).mul_(fallback), x_grad, interior)
-        x_mult = torch.add(s["c"], interior, alpha=s["half"])  # c + h (interior) or c (fallback)
-        if s["edges"] is not None:
-            lower, upper, edge_arg = s["edges"]  # (B, 1, T) bool, (B, K, T)
+        half = 1.0 / (ctx.num_classes - 1)
+        x_mult = torch.add(s["c"], interior, alpha=half)  # c + h (interior) or c (fallback)
+        if "edge_arg" in s:
+            lower, upper, edge_arg = s["lower"], s["upper"], s["edge_arg"]  # (B, 1, T) bool
             sp_edge = _softplus_backward(-a_bt, edge_arg)
             low, up = lower.to(a.dtype), upper.to(a.dtype)  # (B, 1, T) 0/1
             inner = 1.0 - low - up
@@ -257,7 +305,7 @@ class _VocoderLogSumExp(torch.autograd.Function):
             x_grad = x_grad.mul_(inner).addcmul_(sp_edge + a, low)
             y_grad = y_grad.mul_(inner).addcmul_(sp_edge, up)
             fallback = fallback * inner
-            x_mult = torch.where(lower, s["c"] + s["half"], x_mult)
+            x_mult = torch.where(lower, s["c"] + half, x_mult)
         inv_s = s["inv_s"]
         # plus_in = inv_s·(c + h), min_in = inv_s·(c - h), mid_in = inv_s·c; each element has at
         # most two non-zero terms, so the order of autograd's sums does not matter.
@@ -271,6 +319,16 @@ class _VocoderLogSumExp(torch.autograd.Function):
         if ctx.needs_input_grad[1]:  # summed over K in (B, T, K) memory order, as autograd does
             grad_y = d_c.transpose(1, 2).contiguous().sum(-1, keepdim=True)  # (B, T, 1)
         return grad_y_hat, grad_y, None, None
+
+
+def _plain_backward(ctx, y_hat, y, g):
+    """The gradient of the log-sum-exp as a differentiable function of y_hat, y and g: autograd
+    through :func:`_plain_log_sum_exp` (the fast backward's kernels cannot be differentiated)."""
+    needs = ctx.needs_input_grad[:2]
+    wrt = [t for t, need in zip((y_hat, y), needs, strict=True) if need]
+    lse = _plain_log_sum_exp(y_hat, y, ctx.num_classes, ctx.log_scale_min)  # (grad mode is on)
+    grads = iter(torch.autograd.grad(lse, wrt, g, create_graph=True))
+    return (*(next(grads) if need else None for need in needs), None, None)
 
 
 def faithful_log_sum_exp(y_hat, y, num_classes, log_scale_min):

@@ -52,6 +52,7 @@ See book/appendix/performance.md for the measurements.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -72,8 +73,9 @@ _LOW24 = (1 << 24) - 1  # float32 has a 24-bit significand: uniform_ keeps 24 ra
 _CONSTANTS = {}
 
 
-def _constant(key, make):
-    """A small cached tensor (the -I matrices, the scalar 1): built once per key."""
+def cached_constant(key, make):
+    """A small cached tensor (the -I matrices, the scalar 1, the loss's index weights): built
+    once per key by ``make()``.  The key names everything the tensor depends on."""
     if key not in _CONSTANTS:
         _CONSTANTS[key] = make()
     return _CONSTANTS[key]
@@ -126,7 +128,7 @@ def _int_draw(out, generator):
     The words go into out's own memory (an int32 view of it) and are converted in place: every
     pass reads an element before it writes the same element.
     """
-    lo, step = _constant("int_draw", _int_draw_constants)
+    lo, step = cached_constant("int_draw", _int_draw_constants)
     ints = out.view(torch.int32).random_(generator=generator)  # w mod 2^31
     ints.bitwise_and_(_LOW24)  # the 24 bits uniform_ uses
     out.copy_(ints)  # to float32, exact: integers below 2^24
@@ -146,15 +148,12 @@ def _check_int_draw():
     return True
 
 
-_INT_DRAW_OK = []
-
-
+@functools.cache
 def int_draw_matches():
-    """Whether the integer route is bit-exact with this torch build (checked once per process)."""
-    if not _INT_DRAW_OK:
-        with torch.inference_mode(False), torch.no_grad():
-            _INT_DRAW_OK.append(_check_int_draw())
-    return _INT_DRAW_OK[0]
+    """Whether the integer route is bit-exact with this torch build (checked once per process:
+    the answer depends only on the build)."""
+    with torch.inference_mode(False), torch.no_grad():
+        return _check_int_draw()
 
 
 def draw_uniform(out, generator):
@@ -180,7 +179,7 @@ def draw_uniform(out, generator):
 
 def one_minus(u, out):
     """1 - u into out, rounded once as the vocoder's ``1.0 - u`` (-u is exact)."""
-    one = _constant(("one", u.dtype), lambda: torch.ones((), dtype=u.dtype))
+    one = cached_constant(("one", u.dtype), lambda: torch.ones((), dtype=u.dtype))
     return torch.sub(one, u, out=out)
 
 
@@ -232,7 +231,7 @@ def _neg_transpose(w, out):
     """out = -w transposed per block: w (N, L, K) -> out (N, K, L), exactly."""
     N, _, K = w.shape
     if matmul_is_exact(w.dtype) and not torch.is_autocast_enabled("cpu"):
-        neg_eye = _constant(("neg_eye", K, w.dtype), lambda: -torch.eye(K, dtype=w.dtype))
+        neg_eye = cached_constant(("neg_eye", K, w.dtype), lambda: -torch.eye(K, dtype=w.dtype))
         return torch.bmm(neg_eye.expand(N, K, K), w.transpose(1, 2), out=out)
     return torch.neg(w.transpose(1, 2), out=out)
 
@@ -353,7 +352,7 @@ def sample_inverse_cdf(y, log_scale_min, clamp_log_scale, generator):
     d = logistic_noise(u, one_minus_u).view(B, T)
     logits = y[:, :K].detach()  # (B, K, T)
     m = logits.amax(1, keepdim=True)  # (B, 1, T)
-    top = float(m.sum()) if m.numel() else 0.0
+    top = float(m.sum())  # one sum, finite in the common case (B·T = 0 never gets here)
     if not math.isfinite(top):
         bad = ~torch.isfinite(m[:, 0])
         if bool(bad.any()):
