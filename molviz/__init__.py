@@ -7,7 +7,7 @@ Layout (one idea per module):
 - :mod:`molviz.gumbel`        the Gumbel distribution, clipped Gumbel-max choice probabilities
 - :mod:`molviz.sampling`      PyTorch Gumbel-max and inversion sampling, ``sample_mol``
 - :mod:`molviz.distributions` ``Logistic`` and ``MixtureOfLogistics`` in torch.distributions style
-- :mod:`molviz.vocoder`       r9y9/wavenet_vocoder's sampler and loss, bit-identical and faster
+- :mod:`molviz.vocoder`       r9y9/wavenet_vocoder's sampler (bit-identical) and loss (same values), faster
 - :mod:`molviz.mulaw`         μ-law companding and quantization, as in WaveNet
 - :mod:`molviz.gaussian`      the discretized Gaussian (the comparison of the last chapter)
 - :mod:`molviz.book`          ``glue`` for the chapters, with a fallback where myst-nb is absent

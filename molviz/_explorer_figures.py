@@ -230,6 +230,10 @@ class _ExplorerFigure:
         return self.to_png()
 
 
+#: font size of the keys and notes written into the explorer figures (points; the figures are
+#: 8-9 inches at 100 dpi, so 9.5 pt stays about 10 px high when a page shows them 670 px wide).
+_KEY_FONTSIZE = 9.5
+
 #: logit(0.999) = log 999: a logistic's central 99.8 % is μ ± 6.91 s.
 _Q999 = math.log(999.0)
 
@@ -330,7 +334,7 @@ def _key(ax, text, loc="right"):
         transform=ax.transAxes,
         ha=ha,
         va="top",
-        fontsize=8.5,
+        fontsize=_KEY_FONTSIZE,
         color="#333333",
         linespacing=1.3,
         bbox={"facecolor": "white", "alpha": 0.75, "edgecolor": "none", "pad": 1.5},
@@ -532,11 +536,11 @@ class MixtureExplorerFigure(_ExplorerFigure):
             "black: mixture $p(x)$    dashed: $\\pi_k f_k(x)$    bars: samples from $k$",
             transform=ax.transAxes,
             va="bottom",
-            fontsize=8.5,
+            fontsize=_KEY_FONTSIZE,
             color="#333333",
         )
         narrow = ax.text(
-            1.0, 1.015, "", transform=ax.transAxes, ha="right", va="bottom", fontsize=8.5
+            1.0, 1.015, "", transform=ax.transAxes, ha="right", va="bottom", fontsize=_KEY_FONTSIZE
         )
         narrow.set_color(CLIP_COLOR)
         inset = self.ax_weights = self.fig.add_axes([0.9, 0.3, 0.085, 0.42])
@@ -545,7 +549,7 @@ class MixtureExplorerFigure(_ExplorerFigure):
         inset.set_ylim(0, 1.0)
         inset.set_axis_off()
         inset.axhline(0, color="#999999", lw=0.8)
-        inset.text(0.5, -0.03, "weights π", transform=inset.transAxes, ha="center", va="top")
+        inset.text(0.5, -0.03, r"weights $\pi_k$", transform=inset.transAxes, ha="center", va="top")
         self._set_artists(
             {
                 "hist": hist,
@@ -938,13 +942,21 @@ class DiscretizedExplorerFigure(_ExplorerFigure):
         zedge = _stairs(ax1, 1, (0, 1), fill=True, **red)
         (zpdf,) = ax1.plot([], [], color=DENSITY_COLOR, lw=1.4)
         thr = ax1.axvline(1.0, color="black", ls=":", lw=1.2)
-        zoom_note = ax1.text(0, 0, "", ha="right", va="top", fontsize=8.5, color=CLIP_COLOR)
+        zoom_note = ax1.text(
+            0, 0, "", ha="right", va="top", fontsize=_KEY_FONTSIZE, color=CLIP_COLOR
+        )
         ax0.set_xlim(-1.1, 1.1)
         _frame(ax0, "x", "P(bin) / bin width")
         _frame(ax1, "x (next to +1)", "P(bin) / bin width")
         ax1.xaxis.set_major_locator(MaxNLocator(3))
         key = ax0.text(  # above the panel: inside, it would cover the edge bin at -1
-            0.0, 1.02, "", transform=ax0.transAxes, va="bottom", fontsize=8.5, color="#333333"
+            0.0,
+            1.02,
+            "",
+            transform=ax0.transAxes,
+            va="bottom",
+            fontsize=_KEY_FONTSIZE,
+            color="#333333",
         )
         self._set_artists(
             {

@@ -64,17 +64,25 @@ CLIP_COLOR = "#d62728"
 #: fill colour of histograms that are not split by component.
 SAMPLE_COLOR = "#9ecae1"
 
+#: width in inches up to which a book figure keeps its text legible: the site shows figures in a
+#: text column about 670 px wide, so a figure W inches wide is scaled by 670 / (120 W) and a
+#: font of f points is drawn about 9.3 f / W px high. At W <= 8 the smallest text of the book
+#: style (``SMALL_FONTSIZE``, 10 pt) stays above 11 px; wider figures should stack their panels.
+MAX_FIGURE_WIDTH = 8.0
+#: font size (points) of annotations and small in-figure notes; nothing in a figure is smaller.
+SMALL_FONTSIZE = 10.0
+
 BOOK_RC = {
     "figure.dpi": 120,
     "savefig.dpi": "figure",
     "figure.figsize": (7.0, 3.8),
     "figure.constrained_layout.use": True,
-    "font.size": 11,
-    "axes.titlesize": 12,
-    "axes.labelsize": 11,
-    "legend.fontsize": 9.5,
-    "xtick.labelsize": 10,
-    "ytick.labelsize": 10,
+    "font.size": 12,
+    "axes.titlesize": 12.5,
+    "axes.labelsize": 12,
+    "legend.fontsize": 10.5,
+    "xtick.labelsize": 11,
+    "ytick.labelsize": 11,
     "axes.prop_cycle": mpl.cycler(color=list(COMPONENT_COLORS)),
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -91,10 +99,12 @@ def use_book_style():
     """Set matplotlib's rcParams to the book's figure style (sizes, tab10 colours, dpi).
 
     Sets a 7 x 3.8 inch default figure at 120 dpi (840 px wide: sharp once the site scales it to
-    its text width), 11 pt text, constrained layout, a light grid behind the data, no top/right
-    spines, and the tab10 colour cycle so that component k has colour ``COMPONENT_COLORS[k]``
-    (the settings are ``BOOK_RC``). Call it once in a chapter's imports cell; it returns None,
-    so the cell shows no output.
+    its text width of about 670 px), 12 pt text with 11 pt tick labels and 10.5 pt legends,
+    constrained layout, a light grid behind the data, no top/right spines, and the tab10 colour
+    cycle so that component k has colour ``COMPONENT_COLORS[k]`` (the settings are ``BOOK_RC``).
+    The sizes are chosen for figures at most ``MAX_FIGURE_WIDTH`` (8) inches wide, where the
+    smallest text still renders at about 11 px or more in the site's column. Call it once in a
+    chapter's imports cell; it returns None, so the cell shows no output.
 
     See the book chapter ``book/intro.md``.
     """
@@ -477,7 +487,7 @@ def bin_edges(num_classes):
 
 def edge_bin_label(prob, width=None):
     """Label of an edge bin too tall for the y range: its mass P (and P / width if given)."""
-    dens = "" if width is None else f" (P / width = {prob / width:.3g})"
+    dens = "" if width is None else f"\nP / width = {prob / width:.3g}"
     return f"edge bin ↑\nP = {prob:.3g}{dens}"
 
 

@@ -16,6 +16,12 @@ style helpers of ``molviz._style`` (:func:`use_book_style`, ``COMPONENT_COLORS``
 Components are numbered k = 0, 1, ..., K-1 in every label, and component k is drawn in
 ``COMPONENT_COLORS[k]`` (matplotlib's tab10), everywhere.
 
+Legibility on the book's pages: the site scales every figure into a text column about 670 px
+wide, so a figure that a function creates itself is at most ``MAX_FIGURE_WIDTH`` (8) inches
+wide, no text in it is smaller than ``SMALL_FONTSIZE`` (10 pt; with :func:`use_book_style`,
+at least 10 px on the page), and labels and keys are placed where they cover no data: beside
+the marks they name, in regions the curves never enter, or below the axes.
+
 See the book chapters ``book/logistic.md`` ... ``book/training.md`` (each figure's docstring
 names its chapter).
 """
@@ -29,7 +35,9 @@ import numpy as np
 import torch
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap, to_rgb
+from matplotlib.legend_handler import HandlerTuple
 from matplotlib.patches import Rectangle
+from matplotlib.text import Annotation
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import offset_copy
 from scipy import stats
@@ -47,8 +55,10 @@ from molviz._style import (
     COMPONENT_COLORS,
     DENSITY_COLOR,
     GAUSSIAN_COLOR,
+    MAX_FIGURE_WIDTH,
     MAX_SAMPLES,
     SAMPLE_COLOR,
+    SMALL_FONTSIZE,
     bin_edges,
     bins_beyond,
     check_int,
@@ -85,7 +95,9 @@ __all__ = [
     "COMPONENT_COLORS",
     "DENSITY_COLOR",
     "GAUSSIAN_COLOR",
+    "MAX_FIGURE_WIDTH",
     "SAMPLE_COLOR",
+    "SMALL_FONTSIZE",
     "DiscretizedExplorerFigure",
     "GumbelExplorerFigure",
     "InversionExplorerFigure",
@@ -276,7 +288,8 @@ def plot_sigmoid_logit(axes=None, *, zlim=6.0, z0=1.5, num=801):
 
     :math:`\sigma(z) = 1/(1 + e^{-z})` and :math:`\operatorname{logit}(q) = \log(q/(1 - q))`
     are inverse functions; one pair (z0, σ(z0)) is marked in both panels to show the swap of
-    axes.
+    axes, and labelled next to the mark, on a side the curve and the dotted guide lines never
+    cross (a legend would sit on one of them).
 
     Args:
         axes: sequence of two axes (new 1x2 figure if None).
@@ -285,7 +298,8 @@ def plot_sigmoid_logit(axes=None, *, zlim=6.0, z0=1.5, num=801):
         num: grid points.
 
     Returns:
-        dict: ``"axes"``, ``"sigmoid"`` and ``"logit"`` (Line2D), ``"marks"`` (two Line2D).
+        dict: ``"axes"``, ``"sigmoid"`` and ``"logit"`` (Line2D), ``"marks"`` (two Line2D),
+        ``"labels"`` (two Annotation, the values at the marks).
 
     See the book chapter ``book/logistic.md``.
     """
@@ -317,7 +331,6 @@ def plot_sigmoid_logit(axes=None, *, zlim=6.0, z0=1.5, num=801):
     a0.set_title(r"CDF: sigmoid $\sigma(z) = 1\,/\,(1 + e^{-z})$")
     a0.set_xlim(-zlim, zlim)
     a0.set_ylim(0, 1)
-    a0.legend(loc="lower right")
     (lg,) = a1.plot(q, logistic.logistic_ppf(q), color=component_color(0))
     (m1,) = a1.plot(
         [q0, q0, 0],
@@ -333,8 +346,27 @@ def plot_sigmoid_logit(axes=None, *, zlim=6.0, z0=1.5, num=801):
     a1.set_title(r"Quantile: $\mathrm{logit}(q) = \log(q\,/\,(1 - q))$")
     a1.set_xlim(0, 1)
     a1.set_ylim(-zlim, zlim)
-    a1.legend(loc="lower right")
-    return {"axes": list(axes), "sigmoid": sig, "logit": lg, "marks": [m0, m1]}
+    # below and right of a mark the curve never passes (it rises through the mark), and the
+    # dotted guides run left and down; in the logit panel a mark right of q = 1/2 has no room
+    # there, and above and left of it is as free
+    right_below = {"xytext": (8, -6), "ha": "left", "va": "top"}
+    left_above = {"xytext": (-8, 6), "ha": "right", "va": "bottom"}
+    labels = [
+        ax.annotate(
+            mark.get_label(),
+            xy,
+            textcoords="offset points",
+            color=component_color(1),
+            fontsize=SMALL_FONTSIZE + 0.5,
+            **place,
+        )
+        for ax, mark, xy, place in (
+            (a0, m0, (z0, q0), right_below),
+            (a1, m1, (q0, z0), left_above if q0 >= 0.5 else right_below),
+        )
+    ]
+    out = {"axes": list(axes), "sigmoid": sig, "logit": lg, "marks": [m0, m1]}
+    return {**out, "labels": labels}
 
 
 # --------------------------------------------------------------------------------------
@@ -409,7 +441,7 @@ def plot_mixture(
         x,
         (pi, mu, s),
         logistic.logistic_pdf,
-        lambda k, i: f"π{i} f{i}(x): π = {pi[k]:.2f}, μ = {mu[k]:.3g}, s = {s[k]:.3g}",
+        lambda k, i: f"π{i} f{i}(x): π{i} = {pi[k]:.2f}, μ{i} = {mu[k]:.3g}, s{i} = {s[k]:.3g}",
     )
     (mix,) = ax.plot(
         x, mixture.mixture_pdf(x, pi, mu, s), color=DENSITY_COLOR, lw=2.2, label="mixture p(x)"
@@ -419,9 +451,32 @@ def plot_mixture(
     ax.set_xlabel("x")
     ax.set_ylabel("density")
     ax.set_title(f"Mixture of K = {K} logistics")
-    ax.legend(loc="upper right", fontsize=9)
+    _grouped_legend(
+        ax,
+        [
+            (out["hist"], "samples, stacked by component" if index is not None else "samples"),
+            (comps, r"weighted components $\pi_k f(x;\mu_k,s_k)$"),
+            ([mix], "mixture p(x)"),
+        ],
+        loc="upper right",
+    )
     out.update(mixture=mix, components=comps, samples=samples, index=index)
     return out
+
+
+def _grouped_legend(ax, entries, **kw):
+    """A legend with one row per group of artists: the K per-component artists of a group (in
+    their K colours) share one handle, so the key stays three rows long for any K and covers
+    less of the data. ``entries``: (list of artists, label); empty lists are skipped."""
+    entries = [(arts, label) for arts, label in entries if len(arts)]
+    most = max(len(arts) for arts, _ in entries)
+    return ax.legend(
+        [tuple(arts) if len(arts) > 1 else arts[0] for arts, _ in entries],
+        [label for _, label in entries],
+        handler_map={tuple: HandlerTuple(ndivide=None, pad=0.0)},
+        handlelength=max(2.0, 0.9 * most),
+        **kw,
+    )
 
 
 def plot_mixture_cdf(ax=None, pi=None, mu=None, s=None, *, components=True, xlim=None, num=801):
@@ -460,7 +515,11 @@ def plot_mixture_cdf(ax=None, pi=None, mu=None, s=None, *, components=True, xlim
     ax.set_xlabel("x")
     ax.set_ylabel("F(x) = P(X ≤ x)")
     ax.set_title(f"CDF of a mixture of K = {K} logistics")
-    ax.legend(loc="upper left")
+    _grouped_legend(
+        ax,
+        [(comps, r"$\pi_k\,\sigma((x-\mu_k)/s_k)$"), ([cdf], "mixture CDF F(x)")],
+        loc="upper left",
+    )
     return {"ax": ax, "cdf": cdf, "components": comps}
 
 
@@ -516,14 +575,17 @@ def plot_softmax_weights(ax=None, logits=None, *, temperature=1.0, annotate=True
                 textcoords="offset points",
                 ha="center",
                 va="bottom",
-                fontsize=9,
+                fontsize=SMALL_FONTSIZE,
             )
-    ax.set_xticks(np.arange(K), [f"k = {k}\na = {logits[k]:.3g}" for k in range(K)])
+    # "k" over "(a_k)": compact enough for bars 0.5 in apart
+    ax.set_xticks(np.arange(K), [f"{k}\n({logits[k]:.3g})" for k in range(K)])
     ax.set_ylim(0, min(1.0, float(pi.max())) * 1.18)
-    ax.set_xlabel("component k (logit a)")
+    ax.set_xlabel(r"component $k$ (logit $a_k$)")
     ax.set_ylabel(r"weight $\pi_k$")
-    tau_txt = "" if tau == 1.0 else f" / τ, τ = {tau:g}"
-    ax.set_title(f"Weights π = softmax(logits{tau_txt})")
+    tau_txt = "" if tau == 1.0 else rf"/\tau)_k$, $\tau$ = {tau:g}"
+    ax.set_title(
+        r"Weights $\pi_k = \mathrm{softmax}(a" + (tau_txt or ")_k$"),
+    )
     return {"ax": ax, "bars": bars, "pi": pi}
 
 
@@ -707,10 +769,19 @@ def plot_gumbel_convergence(
     ax.set_xlabel("number of draws n")
     ax.set_ylabel("fraction of draws choosing k")
     ax.set_title(
-        "Gumbel-max choices converge to softmax(logits)"
-        + (" (band: ±2 standard errors)" if band else "")
+        "Gumbel-max choices converge to softmax(a)" + (" (bands: ±2 s.e.)" if band else "")
     )
-    ax.legend(loc="upper right", ncols=2 if K > 3 else 1)
+    # one key entry per component (solid and dashed together): compact, above the bands
+    ax.legend(
+        [(f, tg) for f, tg in zip(freq, target, strict=True)],
+        [f"k = {k}: π{subscript(k)} = {pi[k]:.3f}" for k in range(K)],
+        handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)},
+        handlelength=3.0,
+        loc="upper right",
+        ncols=2 if K > 3 else 1,
+        title="solid: fraction chosen, dashed: softmax",
+        title_fontsize=SMALL_FONTSIZE,
+    )
     return {"ax": ax, "freq": freq, "target": target, "band": bands, "n": ns, "index": index}
 
 
@@ -720,7 +791,10 @@ def plot_gumbel_pdf(ax=None, *, eps=1e-5, logy=True, xlim=(-4.0, 14.0), num=801)
     :math:`g = -\log(-\log u)` with u ∈ (ε, 1-ε) lies in (lo, hi) =
     :func:`molviz.sampling.gumbel_bounds` (≈ (-2.44, 11.51) for ε = 1e-5); each clipped tail has
     probability ε. Density :math:`e^{-(g + e^{-g})}` from ``scipy.stats.gumbel_r``. The gap
-    hi - lo ≈ 13.96 is the largest logit difference that Gumbel noise can overturn.
+    hi - lo ≈ 13.96 is the largest logit difference that Gumbel noise can overturn. The two
+    bounds are written vertically along their lines, inside the shaded regions (where no
+    sample falls), and the legend sits below the axes, so neither covers the density or a
+    histogram drawn on the same axes.
 
     Args:
         ax: axes (new figure if None).
@@ -730,8 +804,8 @@ def plot_gumbel_pdf(ax=None, *, eps=1e-5, logy=True, xlim=(-4.0, 14.0), num=801)
         num: grid points.
 
     Returns:
-        dict: ``"ax"``, ``"pdf"`` (Line2D), ``"bounds"`` (two Line2D), ``"clip"`` (two
-        Rectangle patches), ``"lo"``, ``"hi"``.
+        dict: ``"ax"``, ``"pdf"`` (Line2D), ``"bounds"`` (two Line2D), ``"bound_labels"``
+        (two Annotation), ``"clip"`` (two Rectangle patches), ``"lo"``, ``"hi"``.
 
     See the book chapter ``book/gumbel_max.md``.
     """
@@ -746,8 +820,21 @@ def plot_gumbel_pdf(ax=None, *, eps=1e-5, logy=True, xlim=(-4.0, 14.0), num=801)
     clip = [clip_span(ax, xlim[0], lo, label=never), clip_span(ax, hi, xlim[1])]
     bounds = [ax.axvline(v, color=CLIP_COLOR, lw=1.2, ls="--") for v in (lo, hi)]
     trans = ax.get_xaxis_transform()
-    for v, ha in ((lo, "right"), (hi, "left")):
-        ax.annotate(f" {v:.2f} ", (v, 0.93), xycoords=trans, ha=ha, color=CLIP_COLOR, fontsize=10)
+    labels = [
+        ax.annotate(
+            f"{v:.2f}".replace("-", "−"),
+            (v, 0.97),
+            xycoords=trans,
+            xytext=(-3 if side == "right" else 3, 0),
+            textcoords="offset points",
+            rotation=90,
+            ha=side,
+            va="top",
+            color=CLIP_COLOR,
+            fontsize=SMALL_FONTSIZE,
+        )
+        for v, side in ((lo, "right"), (hi, "left"))
+    ]
     if logy:
         ax.set_yscale("log")
         ax.set_ylim(max(float(y[y > 0].min()), 1e-12), 1.0)
@@ -757,8 +844,27 @@ def plot_gumbel_pdf(ax=None, *, eps=1e-5, logy=True, xlim=(-4.0, 14.0), num=801)
     ax.set_xlabel("Gumbel noise g = -log(-log u)")
     ax.set_ylabel("density" + (" (log scale)" if logy else ""))
     ax.set_title(f"u ∈ ({eps:g}, 1 - {eps:g}) bounds g to ({lo:.2f}, {hi:.2f}): gap {hi - lo:.2f}")
-    ax.legend(loc="upper right")
-    return {"ax": ax, "pdf": pdf, "bounds": bounds, "clip": clip, "lo": lo, "hi": hi}
+    _legend_below(ax, ncols=2)
+    return {
+        "ax": ax,
+        "pdf": pdf,
+        "bounds": bounds,
+        "bound_labels": labels,
+        "clip": clip,
+        "lo": lo,
+        "hi": hi,
+    }
+
+
+def _legend_below(ax, ncols=2, **kw):
+    """The legend of ``ax`` centred below it, under the x label (inside it would cover data).
+
+    Constrained layout (the book style) makes room for it.
+    """
+    below = offset_copy(ax.transAxes, fig=ax.figure, y=-36, units="points")
+    return ax.legend(
+        loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below, ncols=ncols, **kw
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -840,16 +946,15 @@ def plot_inversion(
         for start, end in (((xlim[0], ui), (xi, ui)), ((xi, ui), (xi, ymin))):
             arrows.append(ax.annotate("", xy=end, xytext=start, arrowprops=style))
         labels.append(  # written on the arrow, not in the legend
-            ax.annotate(
+            _ArrowLabel(
                 f"u = {ui:.3g} → x = {xi:.3g}",
                 (xlim[0], ui),
-                xytext=(3, 2),
-                textcoords="offset points",
+                (xi, ui),
                 color=style["color"],
-                fontsize=8.5,
-                va="bottom",
+                fontsize=SMALL_FONTSIZE,
             )
         )
+        ax.add_artist(labels[-1])
     ax.set_yscale(yscale)
     ax.set_xlim(*xlim)
     ax.set_ylim(ymin, ymax)
@@ -857,16 +962,49 @@ def plot_inversion(
     ax.set_ylabel("u ~ U(ε, 1 - ε)" + (" (logit scale)" if yscale == "logit" else ""))
     ax.set_title("Inversion sampling: u → x through the CDF")
     # below the axes (under the x label): inside, the legend would cover some of the arrows
-    below = offset_copy(ax.transAxes, fig=ax.figure, y=-36, units="points")
-    ax.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.5, 0.0),
-        bbox_transform=below,
-        ncols=2,
-        fontsize=8.5,
-    )
+    _legend_below(ax, ncols=2)
     out = {"ax": ax, "cdf": cdf, "arrows": arrows, "labels": labels, "clip": clip}
     return {**out, "x": xs, "bound": bound}
+
+
+class _ArrowLabel(Annotation):
+    """The label "u = … → x = …" of one horizontal arrow of :func:`plot_inversion`.
+
+    Written above the arrow, from its start, in one line when it fits there, else in two lines
+    ("u = …" over "→ x = …"); if neither fits (a very short arrow), below the arrow's level just
+    right of the point where the arrow meets the CDF (a region the rising CDF never enters), on
+    a light ground. The choice is made at every draw, when the final size of the axes is known,
+    so the label never runs into the curve.
+    """
+
+    def __init__(self, text, start, hit, **kw):
+        super().__init__(text, start, xytext=(3, 2), textcoords="offset points", **kw)
+        self._start, self._hit, self._one_line = start, hit, text
+
+    def place(self, renderer):
+        """Choose the label's place for the current axes; returns "line", "lines" or "tip"."""
+        x0, x1 = self.axes.transData.transform([self._start, self._hit])[:, 0]
+        room = x1 - x0 - renderer.points_to_pixels(8)
+        self.xy, self.xyann = self._start, (3, 2)
+        self.set_verticalalignment("bottom")
+        self.set_bbox(None)
+        for where, text in (
+            ("line", self._one_line),
+            ("lines", self._one_line.replace(" →", "\n→")),
+        ):
+            self.set_text(text)
+            if self.get_window_extent(renderer).width <= room:
+                return where
+        self.set_text(self._one_line)
+        self.xy, self.xyann = self._hit, (5, -3)
+        self.set_verticalalignment("top")
+        self.set_bbox({"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1})
+        return "tip"
+
+    def draw(self, renderer):
+        if self.get_visible() and self.axes is not None:
+            self.place(renderer)
+        super().draw(renderer)
 
 
 # --------------------------------------------------------------------------------------
@@ -881,11 +1019,13 @@ BLOCK_NAMES = ("logit_probs", "means", "log_scales")
 def plot_channel_layout(ax=None, K=3, T=8, *, B=None, t=None):
     """Diagram of a vocoder output y of shape (B, 3K, T) and its three channel blocks.
 
-    Rows are channels c = 0 … 3K-1, columns time steps. Channels 0:K hold the mixture logits,
-    K:2K the means μ, 2K:3K the log-scales log s (:func:`molviz.vocoder.unpack_mol_params` slices
-    them this way and moves time before components: three (B, T, K) tensors). Column ``t`` is
-    outlined: one time step carries all 3K numbers of one mixture. With ``B`` > 1, further batch
-    items are drawn as sheets behind.
+    Rows are channels c = 0 … 3K-1, columns time steps. Channels 0:K hold the mixture logits
+    :math:`a_k`, K:2K the means :math:`\\mu_k`, 2K:3K the log-scales :math:`\\log s_k`
+    (:func:`molviz.vocoder.unpack_mol_params` slices them this way and moves time before
+    components: three (B, T, K) tensors). Column ``t`` is outlined and its cells are named
+    (:math:`a_0, \\ldots, \\log s_{K-1}`, for K <= 10): one time step carries all 3K numbers of
+    one mixture. With ``B`` > 1, further batch items are drawn as sheets behind. A new figure
+    is at most ``MAX_FIGURE_WIDTH`` inches wide, with cells large enough for their names.
 
     Args:
         ax: axes (new figure if None).
@@ -895,8 +1035,9 @@ def plot_channel_layout(ax=None, K=3, T=8, *, B=None, t=None):
         t: time step to outline, in [0, T), default T // 2 (None).
 
     Returns:
-        dict: ``"ax"``, ``"mesh"`` (QuadMesh with block id 0/1/2 per cell), ``"block_labels"``
-        (three Text), ``"highlight"`` (Rectangle), ``"sheets"`` (list of Rectangle).
+        dict: ``"ax"``, ``"mesh"`` (QuadMesh with block id 0/1/2 per cell), ``"cell_labels"``
+        (list of Text, the names in the outlined column), ``"block_labels"`` (three Text),
+        ``"highlight"`` (Rectangle), ``"sheets"`` (list of Rectangle).
 
     Raises:
         ValueError: K, T, B or t out of range.
@@ -909,12 +1050,17 @@ def plot_channel_layout(ax=None, K=3, T=8, *, B=None, t=None):
     B = None if B is None else check_int("B", B, 1)
     t = T // 2 if t is None else check_int("t", t, 0, T - 1)
     C = 3 * K
+    n_sheets = min(B or 1, 3) - 1
     if ax is None:
-        _, ax = plt.subplots(figsize=(min(3.0 + 0.45 * T, 12.0) + 3.2, min(1.2 + 0.3 * C, 7.5)))
+        # cells ~0.6 in wide and >= 0.32 in tall hold an 11 pt name; 2.9 in for the axis label
+        # on the left and the block labels on the right
+        row_h = max(0.32, 0.62 / K)
+        grid_w = min(0.62 * T, MAX_FIGURE_WIDTH - 2.9)
+        _, ax = plt.subplots(figsize=(grid_w + 2.9, min(1.4 + row_h * C, 8.0)))
     ax = get_axes(ax)
     block = np.repeat(np.arange(3), K)[:, None] * np.ones((1, T))  # (3K, T)
     sheets = []
-    for b in range(min(B or 1, 3) - 1, 0, -1):
+    for b in range(n_sheets, 0, -1):
         off = 0.18 * b
         sheets.append(
             ax.add_patch(
@@ -939,43 +1085,48 @@ def plot_channel_layout(ax=None, K=3, T=8, *, B=None, t=None):
     highlight = ax.add_patch(
         Rectangle((t, 0), 1, C, fill=False, edgecolor="black", lw=2.2, zorder=3)
     )
-    symbols = ("logit", "μ", "log s")
-    fs = 9 if C <= 12 else 7
-    if T >= 1 and C <= 48:
-        for c in range(C):
+    symbols = ("$a_{%d}$", "$\\mu_{%d}$", "$\\log s_{%d}$")
+    cell_labels = []
+    if K <= 10:
+        fs = SMALL_FONTSIZE + 1 if C <= 18 else SMALL_FONTSIZE
+        cell_labels = [
             ax.text(
                 t + 0.5,
                 c + 0.5,
-                f"{symbols[c // K]}{subscript(c % K)}",
+                symbols[c // K] % (c % K),
                 ha="center",
                 va="center",
-                fontsize=fs - 1,
+                fontsize=fs,
                 zorder=4,
             )
+            for c in range(C)
+        ]
     labels = []
     trans = ax.get_yaxis_transform()
+    what = ("logits $a_k$", "$\\mu_k$", "$\\log s_k$")
     for i, name in enumerate(BLOCK_NAMES):
         sym = ("0:K", "K:2K", "2K:3K")[i]
         labels.append(
             ax.text(
-                1.02,
+                1.03,
                 (i + 0.5) * K,
-                f"{name}: channels {sym} = "
-                f"{i * K}:{(i + 1) * K}\n"
+                f"{name}: {what[i]}\n"
+                f"channels {sym} = {i * K}:{(i + 1) * K}\n"
                 f"→ (B, T, K) = ({'B' if B is None else B}, {T}, {K})",
                 transform=trans,
                 va="center",
                 ha="left",
-                fontsize=fs + 1,
-                bbox={"facecolor": BLOCK_COLORS[i], "edgecolor": "none"},
+                fontsize=SMALL_FONTSIZE + 0.5,
+                linespacing=1.25,
+                bbox={"facecolor": BLOCK_COLORS[i], "edgecolor": "none", "pad": 3},
             )
         )
-    ax.set_xlim(-0.2, T + (0.2 + 0.18 * (min(B or 1, 3) - 1)))
-    ax.set_ylim(C + 0.2, -0.2 - 0.18 * (min(B or 1, 3) - 1))
+    ax.set_xlim(-0.2, T + (0.2 + 0.18 * n_sheets))
+    ax.set_ylim(C + 0.2, -0.2 - 0.18 * n_sheets)
     step = max(1, T // 16)
     ax.set_xticks(np.arange(0, T, step) + 0.5, [str(i) for i in range(0, T, step)])
     cstep = 1 if C <= 30 else 3
-    ax.set_yticks(np.arange(0, C, cstep) + 0.5, [str(c) for c in range(0, C, cstep)], fontsize=fs)
+    ax.set_yticks(np.arange(0, C, cstep) + 0.5, [str(c) for c in range(0, C, cstep)])
     ax.tick_params(length=0)
     ax.grid(False)
     for side in ("top", "right", "left", "bottom"):
@@ -983,10 +1134,11 @@ def plot_channel_layout(ax=None, K=3, T=8, *, B=None, t=None):
     ax.set_xlabel(f"time step (T = {T}); outlined: t = {t}")
     ax.set_ylabel("channel c")
     bshape = "B" if B is None else str(B)
-    ax.set_title(f"Vocoder output y: (B, 3K, T) = ({bshape}, {C}, {T}), K = {K}")
+    ax.set_title(f"y of shape (B, 3K, T) = ({bshape}, {C}, {T}), K = {K}")
     return {
         "ax": ax,
         "mesh": mesh,
+        "cell_labels": cell_labels,
         "block_labels": labels,
         "highlight": highlight,
         "sheets": sheets,
@@ -1117,19 +1269,31 @@ def plot_discretized_bins(
             j for j in (0, N - 1) if highlight_edges and j0 <= j < j1 and probs[j] * scale > top
         ]
         if tall:  # room for the labels above the body
-            top *= 1.25
+            top *= 1.25 if density else 1.2
         ax.set_ylim(0, top)
         for j, x_in, ha in ((0, edges[1], "left"), (N - 1, edges[-2], "right")):
             if j in tall:
-                text = edge_bin_label(probs[j], width if density else None)
+                # next to the bar, on the inner side, on a white ground (not over the bar,
+                # the threshold line or the grey band)
                 off_scale.append(
-                    ax.text(x_in, 0.98 * top, text, ha=ha, va="top", color=CLIP_COLOR, fontsize=8.5)
+                    ax.annotate(
+                        edge_bin_label(probs[j], width if density else None),
+                        (x_in, 0.98),
+                        xycoords=ax.get_xaxis_transform(),
+                        xytext=(4 if ha == "left" else -4, 0),
+                        textcoords="offset points",
+                        ha=ha,
+                        va="top",
+                        color=CLIP_COLOR,
+                        fontsize=SMALL_FONTSIZE,
+                        bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1},
+                    )
                 )
     ax.set_xlim(*xlim)
     ax.set_xlabel("$x$ (bin centres $c_j = -1 + 2j/(N-1)$)")
     ax.set_ylabel("P(bin) / bin width" if density else "P(bin)")
     ax.set_title(f"N = {N} classes, bin width 2/(N-1) = {width:.3g}")
-    ax.legend(loc="upper center", fontsize=8.5)
+    ax.legend(loc="upper center")
     return {
         "ax": ax,
         "bins": bars,
@@ -1174,7 +1338,7 @@ def plot_discretized_comparison(
     zoom_bins = check_int("zoom_bins", zoom_bins, 2)
     thr = None if threshold is None else check_threshold(threshold)
     if fig is None:
-        fig = plt.figure(figsize=(9.5, 2.9 * len(Ns) + 0.5), layout="constrained")
+        fig = plt.figure(figsize=(MAX_FIGURE_WIDTH, 3.0 * len(Ns) + 0.7), layout="constrained")
     axes = np.asarray(fig.subplots(len(Ns), 2, squeeze=False, width_ratios=[1.6, 1]))
     panels = []
     for row, N in enumerate(Ns):
@@ -1187,16 +1351,16 @@ def plot_discretized_comparison(
         zoom = plot_discretized_bins(
             axes[row, 1], pi, mu, s, N, xlim=(lo, hi + width), threshold=thr
         )
-        beyond = "" if thr is None else f": {zoom['beyond_threshold']} bin(s) beyond {thr:g}"
+        beyond = "" if thr is None else f"\n{zoom['beyond_threshold']} bin(s) beyond {thr:g}"
         zoom["ax"].set_title(f"next to x = 1{beyond}")
         zoom["ax"].set_xlabel("x")
-        zoom["ax"].xaxis.set_major_locator(MaxNLocator(4))
+        zoom["ax"].xaxis.set_major_locator(MaxNLocator(3))
         for p in (full, zoom):
             p["ax"].get_legend().remove()
         panels.append([full, zoom])
     handles, labels = axes[0, 1].get_legend_handles_labels()
     labels = [lab.split(", N =")[0].split(":")[0] for lab in labels]  # drop per-row numbers
-    fig.legend(handles, labels, loc="outside lower center", ncols=len(handles), fontsize=9)
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(handles), 2))
     return {"fig": fig, "axes": axes, "panels": panels}
 
 
@@ -1295,8 +1459,8 @@ def plot_fit_frames(
     ncols = check_int("ncols", ncols, 1)
     ncols = min(ncols, len(frames))
     nrows = math.ceil(len(frames) / ncols)
-    if fig is None:
-        fig = plt.figure(figsize=(3.4 * ncols, 2.6 * nrows))
+    if fig is None:  # at most MAX_FIGURE_WIDTH wide, so that the text stays legible
+        fig = plt.figure(figsize=(min(3.4 * ncols, MAX_FIGURE_WIDTH), 2.8 * nrows))
     axes = np.asarray(fig.subplots(nrows, ncols, squeeze=False, sharex=True, sharey=True)).ravel()
     panels = []
     for ax, frame in zip(axes, frames, strict=False):
@@ -1315,11 +1479,17 @@ def plot_fit_frames(
             unit=unit,
         )
         p["ax"].legend().set_visible(ax is axes[0])
+        p["ax"].set_title(p["ax"].get_title().replace(", ", "\n"))  # narrow panels: two lines
         panels.append(p)
     top = max(
         max(p["target"].get_data().values.max(), p["model"].get_data().values.max()) for p in panels
     )
     axes[0].set_ylim(0, 1.12 * top)  # shared by all panels
+    for i, ax in enumerate(axes[: len(frames)]):  # axis labels on the outer panels only
+        if i % ncols:
+            ax.set_ylabel("")
+        if i < len(frames) - ncols:
+            ax.set_xlabel("")
     for ax in axes[len(frames) :]:
         ax.set_visible(False)
     return {"fig": fig, "axes": list(axes[: len(frames)]), "panels": panels}

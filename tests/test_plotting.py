@@ -13,6 +13,7 @@ false-failure rate is 0. Timings are never asserted.
 """
 
 import math
+from itertools import pairwise
 
 import matplotlib
 
@@ -490,6 +491,190 @@ def test_plot_fit_frames_and_loss_curve():
     assert curve["reference"].get_ydata()[0] == 4.0 and labelled(curve["ax"])
     with pytest.raises(ValueError, match="steps must have the shape of losses"):
         P.plot_loss_curve(None, losses, steps=np.arange(3))
+
+
+# --------------------------------------------------------------------------------------
+# legibility on the book's pages: text size, labels clear of curves, bars and axes
+# --------------------------------------------------------------------------------------
+
+#: width (px) of the text column in which the book site shows a figure (measured at a 1280 px
+#: wide window); a wider figure is scaled down to it.
+COLUMN_PX = 670
+
+
+@pytest.fixture
+def book_style():
+    with matplotlib.rc_context():
+        P.use_book_style()
+        yield
+
+
+def rendered_px(fig, text):
+    """Height (px) of a text's font once the site scales the figure to the column width."""
+    return text.get_fontsize() / 72 * COLUMN_PX / max(fig.get_figwidth(), COLUMN_PX / 120)
+
+
+def visible_texts(fig):
+    """Every visible, non-empty Text of a figure: titles, labels, ticks, legends, annotations."""
+    found = fig.findobj(lambda a: isinstance(a, matplotlib.text.Text))
+    return [t for t in found if t.get_visible() and t.get_text().strip()]
+
+
+def pixel_box(artist):
+    return artist.get_window_extent()
+
+
+def box_hits_line(box, line, pad=0.0):
+    """True if any vertex of ``line`` (or a point on a segment) lies inside ``box``."""
+    xy = line.get_transform().transform(np.column_stack(line.get_data()))
+    # densify the path so that a segment crossing the box is caught even between vertices
+    fine = np.concatenate([np.linspace(a, b, 20, endpoint=False) for a, b in pairwise(xy)])
+    inside = (
+        (fine[:, 0] > box.x0 - pad)
+        & (fine[:, 0] < box.x1 + pad)
+        & (fine[:, 1] > box.y0 - pad)
+        & (fine[:, 1] < box.y1 + pad)
+    )
+    return bool(inside.any())
+
+
+def inside(inner, outer, tol=0.5):
+    return (
+        inner.x0 >= outer.x0 - tol
+        and inner.x1 <= outer.x1 + tol
+        and inner.y0 >= outer.y0 - tol
+        and inner.y1 <= outer.y1 + tol
+    )
+
+
+def test_book_style_text_is_legible_in_the_column(book_style):
+    # every figure a function makes by itself: no text below 10 px once the site has scaled
+    # the figure into its ~670 px column (the old 9.5-inch figures with 8.5 pt notes: 8.3 px)
+    pi, mu, s = [0.55, 0.45], [-0.45, 0.8], [0.12, 0.08]
+    figures = [
+        P.plot_channel_layout(K=3, T=8)["ax"].figure,
+        P.plot_channel_layout(K=3, T=64)["ax"].figure,
+        P.plot_discretized_comparison(pi, mu, s)["fig"],
+        P.plot_fit_frames(np.full(16, 1 / 16), [(i, np.full(16, 1 / 16), 4.0) for i in range(6)])[
+            "fig"
+        ],
+        P.plot_inversion(None, 0.0, 1.0)["ax"].figure,
+        P.plot_sigmoid_logit()["axes"][0].figure,
+        P.plot_gumbel_pdf()["ax"].figure,
+        P.plot_gumbel_convergence(None, [1.0, 0.0, -1.0, 0.5, 0.2], n_max=1000)["ax"].figure,
+        P.plot_mixture(None, PI, MU, S, n=2000)["ax"].figure,
+        P.plot_softmax_weights(None, [1.0, 0.3, -0.4])["ax"].figure,
+    ]
+    for fig in figures:
+        fig.canvas.draw()
+        assert fig.get_figwidth() <= P.MAX_FIGURE_WIDTH
+        smallest = min(rendered_px(fig, t) for t in visible_texts(fig))
+        assert smallest >= 10.0, (fig.axes[0].get_title(), smallest)
+
+
+def test_channel_layout_names_every_cell_of_the_outlined_column(book_style):
+    out = P.plot_channel_layout(K=3, T=6, t=2)
+    fig = out["ax"].figure
+    fig.canvas.draw()
+    names = [t.get_text() for t in out["cell_labels"]]
+    assert names[:3] == ["$a_{0}$", "$a_{1}$", "$a_{2}$"]
+    assert names[3] == "$\\mu_{0}$" and names[8] == "$\\log s_{2}$"
+    column = pixel_box(out["highlight"])
+    rows = out["ax"].transData.transform([[2, c] for c in range(10)])[:, 1]  # row borders
+    for c, label in enumerate(out["cell_labels"]):
+        box = pixel_box(label)
+        assert inside(box, column)  # in the outlined column ...
+        lo, hi = sorted(rows[c : c + 2])
+        assert lo <= box.y0 and box.y1 <= hi  # ... and in its own row
+        assert rendered_px(fig, label) >= 11.0
+    # the block labels sit right of the grid, inside the figure
+    grid_right = pixel_box(out["mesh"]).x1
+    for label in out["block_labels"]:
+        assert pixel_box(label).x0 > grid_right and pixel_box(label).x1 <= fig.bbox.x1
+    assert P.plot_channel_layout(K=12, T=4)["cell_labels"] == []  # too many rows to name
+
+
+def test_discretized_edge_bin_labels_stay_inside_and_clear_of_the_bars(book_style):
+    pi, mu, s = [0.55, 0.45], [-0.45, 0.8], [0.12, 0.08]
+    out = P.plot_discretized_comparison(pi, mu, s)
+    out["fig"].canvas.draw()
+    for row in out["panels"]:
+        for panel in row:
+            ax_box = pixel_box(panel["ax"])
+            assert panel["off_scale"], "the edge bins are cut at the top: they must be labelled"
+            for label in panel["off_scale"]:
+                box = pixel_box(label)
+                assert inside(box, ax_box)  # not clipped by the axes
+                for bar in panel["edge_bins"]:  # not on the red bar
+                    bar_box = bar.get_window_extent()
+                    assert box.x1 < bar_box.x0 or box.x0 > bar_box.x1
+                if panel["pdf"] is not None:
+                    assert not box_hits_line(box, panel["pdf"])
+    # the zoom titles fit above their narrow panels: two lines
+    assert out["panels"][1][1]["ax"].get_title().count("\n") == 1
+
+
+def test_gumbel_bound_labels_in_the_shaded_regions_and_legend_below(book_style):
+    for logy in (True, False):
+        out = P.plot_gumbel_pdf(logy=logy)
+        ax = out["ax"]
+        ax.figure.canvas.draw()
+        ax_box = pixel_box(ax)
+        lo_px, hi_px = ax.transData.transform([[out["lo"], 1], [out["hi"], 1]])[:, 0]
+        left, right = (pixel_box(t) for t in out["bound_labels"])
+        assert inside(left, ax_box) and inside(right, ax_box)
+        assert left.x1 <= lo_px and right.x0 >= hi_px  # never over the allowed noise range
+        for box in (left, right):
+            assert not box_hits_line(box, out["pdf"])
+        assert out["bound_labels"][0].get_text() == "−2.44"
+        assert pixel_box(ax.get_legend()).y1 < ax.xaxis.label.get_window_extent().y0
+
+
+def test_inversion_labels_never_run_into_the_cdf(book_style):
+    # u = 0.1 in a narrow window: the arrow is too short for the label in one line
+    for xlim, u in (((-0.4, 0.8), (0.1, 0.3, 0.5, 0.8, 0.95)), ((-3.0, 3.0), (0.06, 0.5))):
+        fig, ax = plt.subplots(figsize=(4.5, 4.0))
+        out = P.plot_inversion(ax, 0.2, 0.1 if xlim[0] > -1 else 1.0, u=u, xlim=xlim)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        places = [label.place(renderer) for label in out["labels"]]
+        fig.canvas.draw()
+        for label, where, x_u, u_i in zip(out["labels"], places, out["x"], u, strict=True):
+            box = pixel_box(label)
+            hit_x, hit_y = ax.transData.transform([x_u, u_i])
+            if where == "tip":  # right of the tip, below the arrow's level
+                assert box.x0 > hit_x and box.y1 < hit_y
+            else:  # on the arrow, ending before the curve
+                assert box.x1 < hit_x and box.y0 > hit_y
+            assert not box_hits_line(box, out["cdf"])
+        assert "line" in places and places != ["line"] * len(u)
+
+
+def test_sigmoid_logit_marks_labelled_off_the_curves(book_style):
+    for z0 in (1.5, -2.0):
+        out = P.plot_sigmoid_logit(z0=z0)
+        out["axes"][0].figure.canvas.draw()
+        for label, curve in zip(out["labels"], (out["sigmoid"], out["logit"]), strict=True):
+            assert not box_hits_line(pixel_box(label), curve)
+            assert inside(pixel_box(label), pixel_box(curve.axes))
+        assert out["axes"][0].get_legend() is None
+
+
+def test_mixture_and_gumbel_legends_stay_short_for_any_K(book_style):
+    for K in (2, 5):
+        pi = np.full(K, 1 / K)
+        out = P.plot_mixture(None, pi, np.linspace(-1, 1, K), np.full(K, 0.1), n=1000)
+        texts = [t.get_text() for t in out["ax"].get_legend().get_texts()]
+        assert len(texts) == 3 and "\\pi_k" in texts[1]
+        conv = P.plot_gumbel_convergence(None, np.zeros(K), n_max=100)
+        assert len(conv["ax"].get_legend().get_texts()) == K
+    weights = P.plot_softmax_weights(None, [1.0, 0.3, -0.4])
+    assert "\\pi_k" in weights["ax"].get_title()  # weights always carry their subscript
+    fig = weights["ax"].figure
+    fig.set_size_inches(2.4, 3.0)  # the narrow panel of the mixtures chapter
+    fig.canvas.draw()
+    ticks = [pixel_box(t) for t in weights["ax"].get_xticklabels()]
+    assert all(a.x1 < b.x0 for a, b in pairwise(ticks))
 
 
 # --------------------------------------------------------------------------------------
