@@ -40,10 +40,18 @@
  * the drawing is one <svg class="molviz-plot">; after each redraw data-last-redraw-ms (the time
  * measured with performance.now()) is set and then data-redraws is incremented.
  *
+ * Layout: the drawing comes first, then the controls, then a status line (a note on the samples
+ * and the median redraw time). The drawing is laid out for the width of its box (one SVG unit per
+ * CSS pixel, 320 to 720 units), again whenever that width changes, so its text keeps its size on a
+ * phone; on a narrow screen it is also held at the top of the viewport while the controls scroll
+ * under it (class Pin). Each logit's read-out shows its weight π_k; accessible names start with
+ * the visible labels, and only the status note is announced (once the sliders rest).
+ *
  * Redraws are cheap because nothing is redrawn from scratch: the random numbers of the current
  * seed are kept (the Gumbel noise and the standard-logistic draw log u - log(1 - u) of every sample),
  * so moving μ or s only rescales the draws, moving a logit only repeats the argmax, and more samples
- * only extend the stream; the SVG nodes are made once and then only their attributes change.
+ * only extend the stream; the SVG nodes are made once per layout width and then only their
+ * attributes change.
  *
  * Safe to include several times on one page: a second copy of the same version does nothing.
  * See the book chapters book/logistic.md, book/mixtures.md, book/gumbel_max.md,
@@ -62,6 +70,13 @@
 
   const EPS = 1e-5; // u ~ U(EPS, 1 - EPS), as in the vocoder's sampler
   const MAXK = 5;
+  // Width W of a drawing in SVG user units: the width of its box in CSS px, kept in [MIN_W, MAX_W],
+  // so that one unit is one CSS pixel and 12-unit text is 12 px text (below MIN_W the drawing is
+  // scaled down). Below NARROW_W the drawings use short labels and put their legends under the
+  // axes, and the controls stack in one column below the drawing.
+  const MIN_W = 320;
+  const MAX_W = 720;
+  const NARROW_W = 600;
   // Colours agreed with molviz/_style.py (the matplotlib figures): tab10 per component k,
   // DENSITY for a whole density or CDF, GAUSSIAN for the comparison normal, CLIP for what the
   // 1e-5 clip never reaches, SAMPLE for histograms not split by component.
@@ -827,6 +842,13 @@
     return w;
   }
 
+  /** Set the text of the SVG text `e` at `size` units, or smaller (down to 10) if wider than maxWidth. */
+  function fitText(e, text, maxWidth, size) {
+    setText(e, text);
+    const fit = Math.max(10, Math.min(size, (size * maxWidth) / Math.max(1, (textWidth(text) * size) / 12)));
+    e.setAttribute("font-size", fit.toFixed(1));
+  }
+
 
   const CSS = [
     ".molviz-explorer{font-family:" + FONT + ";",
@@ -858,11 +880,20 @@
     ".molviz-explorer button[aria-pressed=true]{background:#ddf4ff;border-color:#54aeff}",
     ".molviz-explorer .molviz-select label{margin-right:4px}",
     ".molviz-explorer button:hover,.molviz-explorer select:hover{background:#eaeef2}",
-    ".molviz-explorer svg.molviz-plot{display:block;width:100%;height:auto;margin-top:4px;background:#fff}",
+    ".molviz-explorer svg.molviz-plot{display:block;width:100%;height:auto;background:#fff}",
     ".molviz-explorer svg text{font-family:inherit}",
     ".molviz-explorer svg .molviz-halo{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}",
-    ".molviz-explorer .molviz-status{font-size:12.5px;color:#57606a;min-height:1.3em;",
+    // the drawing while it is held at the top of the viewport (class Pin)
+    ".molviz-explorer .molviz-figure-inner{background:#fff}",
+    ".molviz-explorer .molviz-figure-inner.molviz-pinned{z-index:10;box-shadow:0 7px 6px -6px rgba(31,35,40,.4)}",
+    // a control that gets the focus is scrolled to below the held drawing, not under it
+    ".molviz-explorer input,.molviz-explorer select,.molviz-explorer button{scroll-margin-top:var(--molviz-cover,0px)}",
+    ".molviz-explorer .molviz-status{font-size:12.5px;color:#57606a;min-height:1.3em;margin-top:4px;",
     "font-variant-numeric:tabular-nums}",
+    ".molviz-explorer .molviz-timing{white-space:nowrap}",
+    // read by screen readers only (the announcements of the live region)
+    ".molviz-explorer .molviz-sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;",
+    "overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
   ].join("");
 
   function ensureStyle(doc) {
@@ -947,7 +978,9 @@
   /**
    * Axes(ctx, box, opts): a plot panel with a frame, grid, ticks, axis labels, a clipped `plot`
    * group for the data and an `overlay` group. set(xlim, ylim, ykind) updates the scales `sx`, `sy`;
-   * tick nodes are reused. opts: {xlabel, ylabel, ylabelOffset, title, xkind, xticks, yticks, noXTicks}.
+   * tick nodes are reused. opts: {xlabel, ylabel, ylabelOffset, title, xkind, xticks, yticks
+   * (the number of ticks to aim for; by default fewer on a short or narrow axis), noXTicks,
+   * noYLabels (y ticks without their labels: an axis shared with the panel to the left)}.
    */
   class Axes {
     constructor(ctx, box, opts = {}) {
@@ -968,12 +1001,17 @@
         const yy = box.y + box.h / 2;
         svgEl("text", { x: yx, y: yy, "text-anchor": "middle", "font-size": 13, transform: `rotate(-90 ${yx} ${yy})` }, g, opts.ylabel);
       }
-      if (opts.title !== undefined) this.titleEl = svgEl("text", { x: box.x, y: box.y - 7, "font-size": 13, "font-weight": 600 }, g, opts.title);
+      // the title may run on to the drawing's right edge; there, it is made smaller (down to 10)
+      this.titleWidth = ctx.W - box.x - 4;
+      if (opts.title !== undefined) {
+        this.titleEl = svgEl("text", { x: box.x, y: box.y - 7, "font-weight": 600 }, g);
+        this.setTitle(opts.title);
+      }
       this.key = "";
     }
 
     setTitle(t) {
-      setText(this.titleEl, t);
+      fitText(this.titleEl, t, this.titleWidth / 1.15, 13); // bold: up to 15% wider
     }
 
     set(xlim, ylim, ykind = "linear") {
@@ -984,9 +1022,21 @@
       const key = [xlim, ylim, ykind].join("|");
       if (key === this.key) return;
       this.key = key;
-      const xt = this.opts.noXTicks ? [] : ticksFor(xkind, xlim[0], xlim[1], this.opts.xticks || 7);
+      // about one x tick per 80 px on a narrow axis, 7 on a wide one; fewer where the labels would
+      // come closer than half a label's width (the last one may be moved left to stay inside)
+      let nx = this.opts.xticks || (b.w >= 480 ? 7 : Math.max(3, Math.round(b.w / 80)));
+      let xt = this.opts.noXTicks ? [] : ticksFor(xkind, xlim[0], xlim[1], nx);
+      const crowded = (ts) => {
+        const gap = ts.length > 1 ? Math.abs(this.sx.at(ts[1].v) - this.sx.at(ts[0].v)) : Infinity;
+        return gap < 1.5 * Math.max(...ts.map((t) => textWidth(t.label))) + 6;
+      };
+      while (!this.opts.xticks && xkind === "linear" && nx > 1 && xt.length > 2 && crowded(xt)) {
+        nx -= 1;
+        xt = ticksFor(xkind, xlim[0], xlim[1], nx);
+      }
+      const ny = this.opts.yticks || (b.h >= 130 ? 5 : 3);
       this.place(this.pools.x, xt, true);
-      this.place(this.pools.y, ticksFor(ykind, ylim[0], ylim[1], this.opts.yticks || 5), false);
+      this.place(this.pools.y, ticksFor(ykind, ylim[0], ylim[1], ny), false);
     }
 
     /** Move the pooled tick marks, grid lines and labels of one axis to `ticks`. */
@@ -1016,7 +1066,7 @@
           setAttrs(t.tick, { y1: p, y2: p, x1: b.x - 5, x2: b.x });
           setAttrs(t.text, { x: b.x - 8, y: p + 4 });
         }
-        setText(t.text, ticks[i].label);
+        setText(t.text, isX || !this.opts.noYLabels ? ticks[i].label : "");
       });
     }
 
@@ -1042,8 +1092,12 @@
 
   /**
    * Legend(parent): rows {type: "line" | "box", color, text, dash, width, opacity} drawn in a framed
-   * box (anchor "start" or "end" at x) or in one unframed line (anchor "row"). The nodes are
-   * rebuilt only when the kinds or colours of the rows change; otherwise only texts and positions.
+   * box (anchor "start" or "end" at x), in one unframed line (anchor "row"), unframed from left to
+   * right, wrapped onto a new line of 17 units where the next entry would pass x + maxWidth (anchor
+   * "flow"), or in two columns of maxWidth / 2, the texts made smaller where needed (anchor "grid":
+   * its number of lines depends only on the number of rows, so the drawing's height does not change
+   * as a slider moves). Returns the number of lines. The nodes are rebuilt only when the kinds or
+   * colours of the rows change; otherwise only texts and positions.
    */
   class Legend {
     constructor(parent) {
@@ -1051,7 +1105,7 @@
       this.sig = null;
     }
 
-    set(rows, x, y, anchor) {
+    set(rows, x, y, anchor, maxWidth) {
       const sig = rows.map((r) => [r.type, r.color, r.dash, r.width, r.opacity].join()).join("|");
       if (sig !== this.sig) {
         this.sig = sig;
@@ -1065,21 +1119,32 @@
           text: svgEl("text", { "font-size": 12 }, this.g),
         }));
       }
-      const row = anchor === "row";
+      const framed = anchor === "start" || anchor === "end";
+      const grid = anchor === "grid";
       const widths = rows.map((r) => textWidth(r.text));
       const w = Math.max(...widths) + 38;
       const x0 = anchor === "end" ? x - w : x;
-      show(this.frame, !row);
+      show(this.frame, framed);
       setAttrs(this.frame, { x: x0, y: y, width: w.toFixed(0), height: rows.length * 17 + 8 });
       let cx = x0 + 6;
+      let line = 0;
       this.items.forEach((it, j) => {
-        const cy = row ? y + 10 : y + 12 + j * 17;
+        if (grid) {
+          cx = x0 + 6 + (j % 2) * (maxWidth / 2);
+          line = Math.floor(j / 2);
+        } else if (anchor === "flow" && cx > x0 + 6 && cx + 25 + widths[j] > x0 + maxWidth) {
+          cx = x0 + 6;
+          line += 1;
+        }
+        const cy = framed ? y + 12 + j * 17 : y + 10 + line * 17;
         if (rows[j].type === "line") setAttrs(it.mark, { x1: cx, x2: cx + 20, y1: cy, y2: cy });
         else setAttrs(it.mark, { x: cx + 2, y: cy - 6 });
         setAttrs(it.text, { x: cx + 25, y: cy + 4 });
-        setText(it.text, rows[j].text);
-        if (row) cx += 41 + widths[j];
+        if (grid) fitText(it.text, rows[j].text, maxWidth / 2 - 37, 12);
+        else setText(it.text, rows[j].text);
+        if (!framed) cx += 41 + widths[j];
       });
+      return framed ? rows.length : line + 1;
     }
   }
 
@@ -1159,6 +1224,21 @@
   /** Grid steps per key on a slider (the other keys, Home and End among them, work as usual). */
   const KEY_STEPS = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 10, PageDown: -10 };
 
+  /** The number of recent redraw times whose median the status line shows. */
+  const TIMES_KEPT = 20;
+  /** Milliseconds without a redraw after which the status note is announced to screen readers. */
+  const ANNOUNCE_MS = 1000;
+  /** The largest part of the viewport's height the held drawing may cover (class Pin). */
+  const MAX_COVER = 0.62;
+
+  /**
+   * Context(root, config, kind, params): one explorer's layout, controls and timed redraw. The
+   * root holds, in this order: the title, the drawing (div.molviz-figure > div.molviz-figure-inner
+   * > svg), the buttons and selects, the sliders, one fieldset of sliders per component, and the
+   * status line (the explorer's note and the redraw time). The drawing comes first so that it
+   * stays near the sliders on a narrow screen (see also class Pin); the status line comes last,
+   * so that when its text changes length no control moves.
+   */
   class Context {
     constructor(root, config, kind, params) {
       this.root = root;
@@ -1168,13 +1248,29 @@
       root.id = this.baseId;
       this.counter = 0;
       this.redraws = 0;
+      this.times = []; // the last TIMES_KEPT redraw times after the first draw, in ms
+      this.firstDraw = null; // the first draw's time (before the engine has compiled the code)
       root.textContent = "";
-      if (config.title !== false) htmlEl("div", { class: "molviz-title" }, root, config.title || TITLES[kind]);
+      if (config.title !== false) {
+        htmlEl("div", { class: "molviz-title", id: this.baseId + "-title" }, root, config.title || TITLES[kind]);
+        root.setAttribute("aria-labelledby", this.baseId + "-title");
+      }
+      this.figBox = htmlEl("div", { class: "molviz-figure" }, root);
+      this.figInner = htmlEl("div", { class: "molviz-figure-inner" }, this.figBox);
       this.buttons = htmlEl("div", { class: "molviz-buttons" }, root);
       this.controls = htmlEl("div", { class: "molviz-controls" }, root);
       this.components = htmlEl("div", { class: "molviz-controls molviz-components" }, root);
-      this.svgWrap = htmlEl("div", { class: "molviz-figure" }, root);
-      this.status = htmlEl("div", { class: "molviz-status", "aria-live": "polite" }, root);
+      // The status line shows the note and the time of every redraw. It is not a live region (a
+      // screen reader would read it at every arrow key); the note alone is announced, through the
+      // hidden live region, once the sliders have rested for ANNOUNCE_MS.
+      this.status = htmlEl("div", { class: "molviz-status" }, root);
+      this.noteEl = htmlEl("span", { class: "molviz-note" }, this.status);
+      this.timingEl = htmlEl("span", { class: "molviz-timing" }, this.status);
+      this.live = htmlEl("div", { class: "molviz-sr", "aria-live": "polite", "aria-atomic": "true" }, root);
+      this.announced = null;
+      this.announceTimer = null;
+      this.W = 0;
+      this.svg = null;
     }
 
     /** A Bank for this explorer's draws, sized for the sample slider's maximum. */
@@ -1186,7 +1282,8 @@
 
     /**
      * Let the JavaScript engine compile the drawing code before the first slider move: when the
-     * page is idle, draw twice more from fresh draws (the same picture; nothing is counted).
+     * page is idle, draw twice more from fresh draws (the same picture; not counted in
+     * data-redraws, but their times go to the status line, which then shows a warm redraw time).
      */
     warmUp() {
       const idle = typeof requestIdleCallback === "function" ? requestIdleCallback : (f) => setTimeout(f, 50);
@@ -1194,8 +1291,11 @@
         if (!this.root.isConnected) return;
         for (let i = 0; i < 2; i++) {
           for (const b of this.banks) b.reset();
+          const t0 = performance.now();
           this.redrawFn();
+          this.recordTime(performance.now() - t0);
         }
+        setText(this.timingEl, this.timingText());
       });
     }
 
@@ -1204,13 +1304,57 @@
       return `${this.baseId}-${name}-${this.counter}`;
     }
 
+    /**
+     * figure(build): the drawing. build(W) makes the SVG for a drawing W units wide (makeSvg, then
+     * the axes and marks) and returns the draw function, which returns the status note. W is the
+     * width of the figure's box in CSS px, kept in [MIN_W, MAX_W] (see MIN_W). When the box
+     * changes width (the window is resized, a sidebar opens, a hidden explorer is shown), the
+     * drawing is built again for the new width and redrawn.
+     */
+    figure(build) {
+      this.build = build;
+      this.layout();
+      this.pin = new Pin(this);
+      if (typeof ResizeObserver !== "function") return;
+      let queued = false;
+      new ResizeObserver(() => {
+        if (queued) return;
+        queued = true;
+        // after this frame's layout, not inside the observer's callback (a change of size there
+        // would be reported as a "ResizeObserver loop" error)
+        requestAnimationFrame(() => {
+          queued = false;
+          if (this.root.isConnected && this.layout()) this.redraw();
+        });
+      }).observe(this.figBox);
+    }
+
+    /** Build the drawing for the width of its box; returns false if that width is unchanged. */
+    layout() {
+      const box = this.figBox.clientWidth;
+      const W = Math.round(Math.min(MAX_W, Math.max(MIN_W, box || MAX_W)));
+      if (W === this.W) return false;
+      this.W = W;
+      if (this.svg) this.svg.remove();
+      this.redrawFn = this.build(W);
+      return true;
+    }
+
+    /** The drawing's <svg>, width x height units, shown at the width of its box. */
     makeSvg(width, height, label) {
       this.svg = svgEl(
         "svg",
         { class: "molviz-plot", viewBox: `0 0 ${width} ${height}`, width: width, height: height, role: "img", "aria-label": label },
-        this.svgWrap
+        this.figInner
       );
       this.svg.style.maxWidth = width + "px";
+    }
+
+    /** Change the drawing's height (its width stays W). */
+    setHeight(height) {
+      if (this.svg.getAttribute("height") !== String(height)) {
+        setAttrs(this.svg, { viewBox: `0 0 ${this.W} ${height}`, height: height });
+      }
     }
 
     /**
@@ -1225,13 +1369,17 @@
      * the nearest grid point; the current step is in data-step. The read-out shows
      * `digits` decimals (default: those of the step), more (up to `maxDigits`, default digits + 2)
      * when the value has them.
+     *
+     * The accessible name starts with the visible label ("a₀: logit a of component 0 ..."; WCAG
+     * 2.5.3, label in name), and aria-valuetext gives the read-out ("a₀ = 1.00 (π₀=0.574)").
      */
     slider(parent, spec) {
       const id = this.uid(spec.name);
       const row = htmlEl("div", { class: "molviz-control" }, parent);
       const title = spec.title || spec.label;
+      const name = title === spec.label ? title : `${spec.label}: ${title}`;
       htmlEl("label", { for: id, title: title }, row, spec.label);
-      const input = htmlEl("input", { type: "range", id: id, min: spec.min, max: spec.max, step: "any", "aria-label": title, "data-param": spec.name }, row);
+      const input = htmlEl("input", { type: "range", id: id, min: spec.min, max: spec.max, step: "any", "aria-label": name, "data-param": spec.name }, row);
       const out = htmlEl("output", { for: id, id: id + "-value", "aria-hidden": "true" }, row);
       const main = out.appendChild(document.createTextNode(""));
       const small = spec.sub ? htmlEl("small", null, out) : null;
@@ -1268,7 +1416,7 @@
             small.textContent = spec.sub(value);
             text += " (" + small.textContent + ")";
           }
-          input.setAttribute("aria-valuetext", `${title} = ${text}`);
+          input.setAttribute("aria-valuetext", `${spec.label} = ${text}`);
           input.setAttribute("data-step", String(stepOf()));
         },
       };
@@ -1327,7 +1475,7 @@
       const id = this.uid("select");
       const wrap = htmlEl("span", { class: "molviz-select" }, this.buttons);
       htmlEl("label", { for: id, title: title }, wrap, labelText);
-      const sel = htmlEl("select", { id: id, "aria-label": title }, wrap);
+      const sel = htmlEl("select", { id: id, "aria-label": `${labelText}: ${title}` }, wrap);
       for (const o of options) {
         htmlEl("option", { value: String(o.value) }, sel, o.text).selected = String(o.value) === String(value);
       }
@@ -1338,7 +1486,12 @@
       return sel;
     }
 
-    /** Run the explorer's draw function, time it with performance.now() and publish the time. */
+    /**
+     * Run the explorer's draw function, time it with performance.now() and publish the time
+     * (data-last-redraw-ms, then data-redraws + 1). The status line shows the note and, once the
+     * code is warm, the median of the last TIMES_KEPT redraw times (the first draw, which also
+     * compiles the code, is labelled as such).
+     */
     redraw() {
       const t0 = performance.now();
       const note = this.redrawFn();
@@ -1346,7 +1499,145 @@
       this.redraws += 1;
       this.root.setAttribute("data-last-redraw-ms", dt.toFixed(3));
       this.root.setAttribute("data-redraws", String(this.redraws));
-      setText(this.status, (note ? note + " · " : "") + "redraw " + dt.toFixed(1) + " ms");
+      this.recordTime(dt);
+      setText(this.noteEl, note ? note + " · " : "");
+      setText(this.timingEl, this.timingText());
+      this.announce(note || "");
+      // the drawing's height may have changed (the discretized explorer's grows with K)
+      if (this.pin && this.W < NARROW_W) requestAnimationFrame(() => this.pin.update());
+    }
+
+    recordTime(dt) {
+      if (this.firstDraw === null) {
+        this.firstDraw = dt;
+        return;
+      }
+      this.times.push(dt);
+      if (this.times.length > TIMES_KEPT) this.times.shift();
+    }
+
+    timingText() {
+      const m = this.times.length;
+      if (m === 0) return `first draw ${fmt(this.firstDraw, 1)} ms (includes compiling the code)`;
+      const sorted = this.times.slice().sort((a, b) => a - b);
+      const median = m % 2 ? sorted[(m - 1) / 2] : 0.5 * (sorted[m / 2 - 1] + sorted[m / 2]);
+      return `redraw ${fmt(median, 1)} ms (median of the last ${m})`;
+    }
+
+    /** Put `note` into the live region once no redraw has followed for ANNOUNCE_MS. */
+    announce(note) {
+      if (this.announced === null) {
+        this.announced = note; // the first note is on the page already; nothing to announce
+        return;
+      }
+      clearTimeout(this.announceTimer);
+      this.announceTimer = setTimeout(() => {
+        if (note === this.announced) return;
+        this.announced = note;
+        this.live.textContent = note;
+      }, ANNOUNCE_MS);
+    }
+  }
+
+  /**
+   * Pin(ctx): on a narrow screen the controls stack in one column under the drawing, so a slider
+   * can be a screen height away from it. While the explorer spans the top of the viewport, Pin
+   * then holds the drawing there (below a fixed or sticky page header, if any) and the controls
+   * scroll under it, as CSS `position: sticky` would. Sticky positioning cannot be used: it sticks
+   * only within the nearest box with `overflow: auto`, and pages wrap outputs in such boxes
+   * (Jupyter Book's cell outputs). So the drawing (div.molviz-figure-inner) is made
+   * `position: fixed` while held, and `position: relative`, shifted down, when the end of the
+   * explorer pushes it up again; its box (div.molviz-figure) keeps the height, so the page does not
+   * move. Only when the drawing takes at most MAX_COVER of the viewport's height, and only when the
+   * page itself scrolls.
+   */
+  class Pin {
+    constructor(ctx) {
+      this.ctx = ctx;
+      this.mode = "flow";
+      this.broken = false; // position: fixed is not relative to the viewport here (a transformed ancestor)
+      this.onScroll = () => this.update();
+      // capture: scroll events do not bubble, but the document sees them all on their way down
+      document.addEventListener("scroll", this.onScroll, { capture: true, passive: true });
+      window.addEventListener("resize", this.onScroll, { passive: true });
+      ctx.root.addEventListener("focusin", (e) => {
+        // After the browser has scrolled a control focused by the keyboard into view: if it is
+        // under the held drawing, scroll the page until it is just below it. (A control clicked or
+        // touched is in view already, and the page must not move under the pointer.)
+        requestAnimationFrame(() => {
+          this.update();
+          if (this.mode !== "pinned" || !e.target.matches(":focus-visible")) return;
+          const below = ctx.figInner.getBoundingClientRect().bottom + 8;
+          const top = e.target.getBoundingClientRect().top;
+          if (top < below) window.scrollBy(0, top - below);
+        });
+      });
+    }
+
+    /** The bottom of a fixed or sticky header at the top of the viewport (0 if there is none). */
+    headerBottom(x) {
+      let bottom = 0;
+      for (const el of document.elementsFromPoint(x, 1)) {
+        if (el.closest(".molviz-explorer")) continue;
+        for (let e = el; e && e !== document.body && e !== document.documentElement; e = e.parentElement) {
+          const pos = getComputedStyle(e).position;
+          if (pos !== "fixed" && pos !== "sticky") continue;
+          const r = e.getBoundingClientRect();
+          if (r.top <= 1 && r.bottom < 0.3 * window.innerHeight) bottom = Math.max(bottom, r.bottom);
+          break;
+        }
+      }
+      return bottom;
+    }
+
+    /** Hold, shift or release the drawing for the current scroll position (on every scroll). */
+    update() {
+      const ctx = this.ctx;
+      const root = ctx.root;
+      if (!root.isConnected) {
+        document.removeEventListener("scroll", this.onScroll, { capture: true });
+        window.removeEventListener("resize", this.onScroll);
+        return;
+      }
+      const narrow = ctx.W < NARROW_W && !this.broken;
+      const rr = root.getBoundingClientRect();
+      const viewH = window.innerHeight;
+      if (this.mode === "flow" && (!narrow || rr.bottom < 0 || rr.top > viewH)) return;
+      const box = ctx.figBox.getBoundingClientRect();
+      const fig = ctx.figInner;
+      const h = fig.offsetHeight;
+      const scroller = document.scrollingElement || document.documentElement;
+      const top = this.headerBottom(Math.min(window.innerWidth - 1, Math.max(0, rr.left + rr.width / 2)));
+      const end = rr.bottom - 8; // the end of the explorer's content (above its bottom padding)
+      let mode = "flow";
+      let shift = 0;
+      if (narrow && scroller.scrollHeight > viewH + 1 && h + top <= MAX_COVER * viewH && box.top < top) {
+        if (end - h > top) mode = "pinned";
+        else {
+          mode = "shifted";
+          shift = Math.max(0, end - h - box.top);
+        }
+      }
+      // for scroll-margin-top: a control that gets the focus is scrolled to below the drawing
+      const cover = narrow ? Math.ceil(top + h + 8) + "px" : "0px";
+      if (cover !== this.cover) root.style.setProperty("--molviz-cover", (this.cover = cover));
+      const place =
+        mode === "pinned"
+          ? { position: "fixed", top: top + "px", left: box.left + "px", width: box.width + "px" }
+          : mode === "shifted"
+            ? { position: "relative", top: shift.toFixed(1) + "px", left: "", width: "" }
+            : { position: "", top: "", left: "", width: "" };
+      const key = [mode, place.top, place.left, place.width, h].join();
+      if (key === this.key) return;
+      this.key = key;
+      Object.assign(fig.style, place);
+      ctx.figBox.style.height = mode === "flow" ? "" : h + "px";
+      fig.classList.toggle("molviz-pinned", mode !== "flow");
+      this.mode = mode;
+      if (mode === "pinned" && Math.abs(fig.getBoundingClientRect().top - top) > 2) {
+        this.broken = true; // fixed is relative to some ancestor here: leave the drawing in its place
+        this.update();
+      }
     }
   }
 
@@ -1376,7 +1667,7 @@
   /** The logit a, μ and log s fields of a mixture's components (for ComponentRows). */
   function mixtureFields(S, muDigits) {
     return [
-      { key: "logits", label: "a", title: "logit a (weight π = softmax(a))", spec: S.logit },
+      { key: "logits", label: "a", title: "logit a (weight π = softmax(a))", spec: S.logit, weights: true },
       { key: "mu", label: "μ", title: "mean μ", spec: S.mu, digits: muDigits },
       { key: "log_s", label: "log s", title: "log scale log s", spec: S.log_s, logScale: true },
     ];
@@ -1385,9 +1676,11 @@
   /**
    * ComponentRows(ctx, p, S, kMin, fields, onK): the "K" select (kMin … MAXK) and one fieldset per
    * component k = 0 … K-1 (rebuilt when K changes; then onK(K)), each with a slider per field
-   * {key, label, title, spec, digits, maxDigits, logScale}; the sliders' data-param is key + k (logits0, mu0,
-   * log_s0, ...). A field's spec.step may be a function step(k, values) of the component and the
-   * current values (values[key][k]); its slider's step is then updated when the component changes.
+   * {key, label, title, spec, digits, maxDigits, logScale, weights}; the sliders' data-param is
+   * key + k (logits0, mu0, log_s0, ...). The read-out of a `weights` field (the logits a) also shows
+   * the weight π_k = softmax(a)_k, updated when any logit moves. A field's spec.step may be a
+   * function step(k, values) of the component and the current values (values[key][k]); its
+   * slider's step is then updated when the component changes.
    * Values start from p[key] or S.defaults[key]; all MAXK components keep their state,
    * so K down then up restores them. array(key) -> the K current values.
    */
@@ -1423,9 +1716,12 @@
           const onInput = (v) => {
             this.values[f.key][k] = v;
             for (const g of dynamic) if (g !== f) row[g.key].refresh();
+            // every weight π_j changes with any logit a_k
+            if (f.weights) for (const other of this.sliders) other[f.key].refresh();
           };
           const value = this.values[f.key][k];
-          const spec = typeof f.spec.step === "function" ? { ...f.spec, step: () => f.spec.step(k, this.values) } : f.spec;
+          let spec = typeof f.spec.step === "function" ? { ...f.spec, step: () => f.spec.step(k, this.values) } : f.spec;
+          if (f.weights) spec = { ...spec, sub: () => "π" + sub(k) + "=" + fmt(this.weight(f.key, k), 3) };
           row[f.key] = f.logScale
             ? ctx.logScaleSlider(fs, name, f.label + sub(k), title, spec, value, onInput)
             : ctx.slider(fs, { ...spec, name, label: f.label + sub(k), title, value, digits: f.digits, maxDigits: f.maxDigits, onInput });
@@ -1436,6 +1732,11 @@
 
     array(key) {
       return Float64Array.from(this.sliders, (row) => row[key].get());
+    }
+
+    /** π_k = softmax(a)_k of the logits a = values[key] of the K components. */
+    weight(key, k) {
+      return Math.exp(logSoftmaxArr(this.values[key].slice(0, this.K))[k]);
     }
   }
 
@@ -1502,7 +1803,7 @@
   /**
    * DensityPanel(ctx, box, opts): an axes with a histogram of samples (one layer, or stacked by
    * component) and density curves evaluated on an x grid. opts: {nb (bins), stacked layers
-   * (number of component colours, 0 for none), curves [{style}], xlabel, ylabel}.
+   * (number of component colours, 0 for none), curves [{style}], xlabel, ylabel, legendBelow}.
    *   setGrid(view, mu, s): the grid: np uniform points, plus points μ_k + s_k t around every
    *     component narrower than the grid spacing, so its peak is drawn; gx[0..m).
    *   draw(view, xs, ks, n, stacked, curves, logY, peaks): histogram (density estimate: count /
@@ -1618,10 +1919,16 @@
       return { outside: outside, cut: cut };
     }
 
-    /** Place the legend in the upper corner away from the curve `ys` (on the grid). */
+    /**
+     * Place the legend: at opts.legendBelow = {x, y, width}, if given (a narrow drawing: under the
+     * axes, in two columns; returns the number of lines), else in the upper corner away from the curve
+     * `ys` (on the grid).
+     */
     setLegend(rows, ys) {
+      const below = this.opts.legendBelow;
+      if (below) return this.legend.set(rows, below.x, below.y, "grid", below.width);
       const at = this.ax.legendSide(this.gx, ys, this.m);
-      this.legend.set(rows, at.x, this.ax.box.y + 8, at.anchor);
+      return this.legend.set(rows, at.x, this.ax.box.y + 8, at.anchor);
     }
   }
 
@@ -1636,50 +1943,58 @@
     const xr = xRangeSelect(ctx, p.x_range);
     const { mu, logS } = locationScale(ctx, S, p);
     const common = commonSliders(ctx, p);
-
-    ctx.makeSvg(720, 360, "Logistic density with a histogram of samples");
-    const panel = new DensityPanel(ctx, { x: 62, y: 18, w: 640, h: 290 }, {
-      nb: 100,
-      curves: [
-        { stroke: GAUSSIAN, "stroke-width": 1.8, "stroke-dasharray": "6 4" },
-        { stroke: TAB10[0], "stroke-width": 2.2 },
-      ],
-    });
-    const bounds = pathEl(panel.ax.plot, { stroke: CLIP, "stroke-width": 1.2, "stroke-dasharray": "5 3" });
     const bank = ctx.bank();
     let view = null;
-    const [gy, gy2] = [0, 1].map(() => new Float64Array(panel.gx.length));
 
-    ctx.redrawFn = () => {
-      const m = mu.get();
-      const sc = Math.exp(logS.get());
-      const n = common.n.get();
-      const sd = (sc * Math.PI) / Math.sqrt(3);
-      bank.ensure(common.seed.get(), 0, n, EPS, true);
-      bank.sample(null, [m], [sc], n);
-      view = xr.view(view, m - 6.9 * sc, m + 6.9 * sc);
-      const np = panel.setGrid(view, [m], [sc]);
-      for (let j = 0; j < np; j++) {
-        const x = panel.gx[j];
-        gy[j] = Math.exp(lgLogpdf(x, m, sc));
-        gy2[j] = Math.exp(-0.5 * ((x - m) / sd) ** 2) / (sd * Math.sqrt(2 * Math.PI));
-      }
-      const H = panel.draw(view, bank.xs, null, n, false, [gauss.on ? gy2 : null, gy], logY.on, [{ x: m, y: 1 / (4 * sc) }]);
-      const tb = sc * truncationBound(EPS);
-      const bd = vlinesPath(panel.ax, [m - tb, m + tb]);
-      bounds.setAttribute("d", bd);
-      const rows = [
-        { type: "line", color: TAB10[0], text: `pdf p(x; μ = ${fmt(m, 2)}, s = ${fmtSig(sc, 3)})` },
-        { type: "box", color: SAMPLE, opacity: 0.8, text: `histogram of ${fmtInt(n)} samples` },
-      ];
-      if (gauss.on) rows.push({ type: "line", color: GAUSSIAN, dash: "6 4", text: `Gaussian of equal sd = ${fmtSig(sd, 3)}` });
-      if (bd) rows.push({ type: "line", color: CLIP, width: 1.2, dash: "5 3", text: "clip bound μ ± 11.51 s" });
-      panel.setLegend(rows, gy);
-      return (
-        `sd = sπ/√3 = ${fmtSig(sd, 3)} · samples lie within μ ± 11.51 s = μ ± ${fmtSig(tb, 3)} ` +
-        `(clip at u ∈ [1e\u22125, 1\u22121e\u22125]) · ${outsideNote(H, "the log y axis or x range auto")}`
-      );
-    };
+    ctx.figure((W) => {
+      // narrow: a shorter plot, the legend (short texts, two columns) under the axes
+      const narrow = W < NARROW_W;
+      const box = { x: 62, y: 18, w: W - 80, h: narrow ? 200 : 290 };
+      const below = { x: 8, y: box.y + box.h + 44, width: W - 16 };
+      // narrow: room for the legend's 4 rows in 2 lines, whichever rows are shown
+      ctx.makeSvg(W, narrow ? below.y + 2 * 17 + 4 : box.y + box.h + 52, "Logistic density with a histogram of samples");
+      const panel = new DensityPanel(ctx, box, {
+        nb: narrow ? 70 : 100,
+        curves: [
+          { stroke: GAUSSIAN, "stroke-width": 1.8, "stroke-dasharray": "6 4" },
+          { stroke: TAB10[0], "stroke-width": 2.2 },
+        ],
+        legendBelow: narrow ? below : null,
+      });
+      const bounds = pathEl(panel.ax.plot, { stroke: CLIP, "stroke-width": 1.2, "stroke-dasharray": "5 3" });
+      const [gy, gy2] = [0, 1].map(() => new Float64Array(panel.gx.length));
+
+      return () => {
+        const m = mu.get();
+        const sc = Math.exp(logS.get());
+        const n = common.n.get();
+        const sd = (sc * Math.PI) / Math.sqrt(3);
+        bank.ensure(common.seed.get(), 0, n, EPS, true);
+        bank.sample(null, [m], [sc], n);
+        view = xr.view(view, m - 6.9 * sc, m + 6.9 * sc);
+        const np = panel.setGrid(view, [m], [sc]);
+        for (let j = 0; j < np; j++) {
+          const x = panel.gx[j];
+          gy[j] = Math.exp(lgLogpdf(x, m, sc));
+          gy2[j] = Math.exp(-0.5 * ((x - m) / sd) ** 2) / (sd * Math.sqrt(2 * Math.PI));
+        }
+        const H = panel.draw(view, bank.xs, null, n, false, [gauss.on ? gy2 : null, gy], logY.on, [{ x: m, y: 1 / (4 * sc) }]);
+        const tb = sc * truncationBound(EPS);
+        const bd = vlinesPath(panel.ax, [m - tb, m + tb]);
+        bounds.setAttribute("d", bd);
+        const rows = [
+          { type: "line", color: TAB10[0], text: narrow ? "pdf p(x)" : `pdf p(x; μ = ${fmt(m, 2)}, s = ${fmtSig(sc, 3)})` },
+          { type: "box", color: SAMPLE, opacity: 0.8, text: narrow ? `${fmtInt(n)} samples` : `histogram of ${fmtInt(n)} samples` },
+        ];
+        if (gauss.on) rows.push({ type: "line", color: GAUSSIAN, dash: "6 4", text: narrow ? "Gaussian, same sd" : `Gaussian of equal sd = ${fmtSig(sd, 3)}` });
+        if (bd) rows.push({ type: "line", color: CLIP, width: 1.2, dash: "5 3", text: narrow ? "clip μ ± 11.51 s" : "clip bound μ ± 11.51 s" });
+        panel.setLegend(rows, gy);
+        return (
+          `sd = sπ/√3 = ${fmtSig(sd, 3)} · samples lie within μ ± 11.51 s = μ ± ${fmtSig(tb, 3)} ` +
+          `(clip at u ∈ [1e\u22125, 1\u22121e\u22125]) · ${outsideNote(H, "the log y axis or x range auto")}`
+        );
+      };
+    });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1695,57 +2010,65 @@
     const xr = xRangeSelect(ctx, p.x_range);
     xr.setK(rows.K);
     const common = commonSliders(ctx, p);
-
-    ctx.makeSvg(720, 380, "Mixture density with a histogram of samples coloured by component");
-    const curveStyles = TAB10.slice(0, MAXK).map((c) => ({ stroke: c, "stroke-width": 1.6, "stroke-dasharray": "5 3" }));
-    const panel = new DensityPanel(ctx, { x: 62, y: 18, w: 640, h: 310 }, {
-      nb: 120,
-      layers: MAXK,
-      curves: curveStyles.concat([{ stroke: DENSITY, "stroke-width": 2.2 }]),
-    });
     const bank = ctx.bank();
-    const size = panel.gx.length;
-    const gy = new Float64Array(size);
-    const gyk = TAB10.slice(0, MAXK).map(() => new Float64Array(size));
     const buf = new Float64Array(MAXK);
     let view = null;
 
-    ctx.redrawFn = () => {
-      const K = rows.K;
-      const logits = rows.array("logits");
-      const M = mixtureOf(logits, rows.array("mu"), rows.array("log_s"));
-      const n = common.n.get();
-      bank.ensure(common.seed.get(), K, n, EPS, true);
-      bank.sample(logits, M.mu, M.s, n);
-      view = xr.view(view, mxQuantile(1e-3, M, buf), mxQuantile(1 - 1e-3, M, buf), M.mu, M.s);
-      const np = panel.setGrid(view, M.mu, M.s);
-      for (let j = 0; j < np; j++) {
-        const x = panel.gx[j];
-        gy[j] = Math.exp(mxLogpdf(x, M, buf));
-        for (let k = 0; k < K; k++) gyk[k][j] = Math.exp(M.logpi[k] + lgLogpdf(x, M.mu[k], M.s[k]));
-      }
-      const curves = gyk.map((c, k) => (showComponents.on && k < K ? c : null)).concat([gy]);
-      const peaks = Array.from(M.mu, (x) => ({ x: x, y: Math.exp(mxLogpdf(x, M, buf)) }));
-      const H = panel.draw(view, bank.xs, bank.ks, n, stacked.on, curves, logY.on, peaks);
-      const legendRows = [{ type: "line", color: DENSITY, text: "mixture density p(x)" }];
-      const chosen = new Float64Array(K);
-      for (let i = 0; i < n; i++) chosen[bank.ks[i]] += 1;
-      for (let k = 0; k < K; k++) {
-        legendRows.push({
-          type: stacked.on ? "box" : "line",
-          color: TAB10[k],
-          dash: stacked.on ? null : "5 3",
-          text: `k=${k}: π=${fmt(M.pi[k], 3)}, μ=${fmt(M.mu[k], 2)}, s=${fmtSig(M.s[k], 3)}`,
-        });
-      }
-      if (!stacked.on) legendRows.push({ type: "box", color: SAMPLE, opacity: 0.8, text: `histogram of ${fmtInt(n)} samples` });
-      panel.setLegend(legendRows, gy);
-      return (
-        `${fmtInt(n)} samples; chosen per component: ` +
-        Array.from(chosen, (c, k) => `k=${k} ${fmt(c / n, 3)}`).join(", ") +
-        ` · ${outsideNote(H, "the log y axis or x range “component k”")}`
-      );
-    };
+    ctx.figure((W) => {
+      // narrow: a shorter plot, the legend (short entries, two columns) under the axes; its number
+      // of lines follows K and the "stack" button only
+      const narrow = W < NARROW_W;
+      const box = { x: 62, y: 18, w: W - 80, h: narrow ? 210 : 310 };
+      const below = { x: 8, y: box.y + box.h + 44, width: W - 16 };
+      ctx.makeSvg(W, box.y + box.h + 52, "Mixture density with a histogram of samples coloured by component");
+      const curveStyles = TAB10.slice(0, MAXK).map((c) => ({ stroke: c, "stroke-width": 1.6, "stroke-dasharray": "5 3" }));
+      const panel = new DensityPanel(ctx, box, {
+        nb: narrow ? 80 : 120,
+        layers: MAXK,
+        curves: curveStyles.concat([{ stroke: DENSITY, "stroke-width": 2.2 }]),
+        legendBelow: narrow ? below : null,
+      });
+      const size = panel.gx.length;
+      const gy = new Float64Array(size);
+      const gyk = TAB10.slice(0, MAXK).map(() => new Float64Array(size));
+      return () => {
+        const K = rows.K;
+        const logits = rows.array("logits");
+        const M = mixtureOf(logits, rows.array("mu"), rows.array("log_s"));
+        const n = common.n.get();
+        bank.ensure(common.seed.get(), K, n, EPS, true);
+        bank.sample(logits, M.mu, M.s, n);
+        view = xr.view(view, mxQuantile(1e-3, M, buf), mxQuantile(1 - 1e-3, M, buf), M.mu, M.s);
+        const np = panel.setGrid(view, M.mu, M.s);
+        for (let j = 0; j < np; j++) {
+          const x = panel.gx[j];
+          gy[j] = Math.exp(mxLogpdf(x, M, buf));
+          for (let k = 0; k < K; k++) gyk[k][j] = Math.exp(M.logpi[k] + lgLogpdf(x, M.mu[k], M.s[k]));
+        }
+        const curves = gyk.map((c, k) => (showComponents.on && k < K ? c : null)).concat([gy]);
+        const peaks = Array.from(M.mu, (x) => ({ x: x, y: Math.exp(mxLogpdf(x, M, buf)) }));
+        const H = panel.draw(view, bank.xs, bank.ks, n, stacked.on, curves, logY.on, peaks);
+        const legendRows = [{ type: "line", color: DENSITY, text: narrow ? "mixture p(x)" : "mixture density p(x)" }];
+        const chosen = new Float64Array(K);
+        for (let i = 0; i < n; i++) chosen[bank.ks[i]] += 1;
+        for (let k = 0; k < K; k++) {
+          legendRows.push({
+            type: stacked.on ? "box" : "line",
+            color: TAB10[k],
+            dash: stacked.on ? null : "5 3",
+            text: `k=${k}: π=${fmt(M.pi[k], 3)}` + (narrow ? "" : `, μ=${fmt(M.mu[k], 2)}, s=${fmtSig(M.s[k], 3)}`),
+          });
+        }
+        if (!stacked.on) legendRows.push({ type: "box", color: SAMPLE, opacity: 0.8, text: narrow ? `${fmtInt(n)} samples` : `histogram of ${fmtInt(n)} samples` });
+        const lines = panel.setLegend(legendRows, gy);
+        if (narrow) ctx.setHeight(below.y + 17 * lines + 4);
+        return (
+          `${fmtInt(n)} samples; chosen per component: ` +
+          Array.from(chosen, (c, k) => `k=${k} ${fmt(c / n, 3)}`).join(", ") +
+          ` · ${outsideNote(H, "the log y axis or x range “component k”")}`
+        );
+      };
+    });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1754,7 +2077,7 @@
 
   function gumbelExplorer(ctx, p) {
     const S = SPECS.gumbel;
-    const rows = new ComponentRows(ctx, p, S, 2, [{ key: "logits", label: "a", title: "logit a", spec: S.logit }]);
+    const rows = new ComponentRows(ctx, p, S, 2, [{ key: "logits", label: "a", title: "logit a (weight π = softmax(a))", spec: S.logit, weights: true }]);
     let timer = null;
     const nMax = () => +common.n.input.max;
     ctx.button("+1 draw", "draw one more sample", () => common.n.set(Math.min(common.n.get() + 1, nMax())));
@@ -1782,111 +2105,130 @@
     });
     const common = commonSliders(ctx, p, S.n, "draws N", "number of draws N");
 
-    ctx.makeSvg(720, 500, "Gumbel-max: one draw, component frequencies against softmax, and their convergence");
-    const axA = new Axes(ctx, { x: 58, y: 26, w: 270, h: 200 }, { noXTicks: true, ylabel: "aₖ + gₖ", ylabelOffset: 38, title: "" });
-    const axB = new Axes(ctx, { x: 420, y: 26, w: 282, h: 200 }, { noXTicks: true, ylabel: "probability", ylabelOffset: 42, title: "" });
-    const axC = new Axes(ctx, { x: 58, y: 282, w: 628, h: 170 }, {
-      xkind: "log", xlabel: "number of draws (log scale)", ylabel: "running frequency", ylabelOffset: 42,
-      title: "running frequency of each component (solid) against softmax πₖ (dashed)",
-    });
-    // One group of nodes per component, made once; redraws move them (and hide those k >= K).
-    const comps = TAB10.slice(0, MAXK).map((c, k) => ({
-      alpha: svgEl("rect", { fill: c, "fill-opacity": 0.85 }, axA.plot),
-      noise: svgEl("rect", { fill: c, "fill-opacity": 0.25, stroke: c, "stroke-dasharray": "3 2" }, axA.plot),
-      total: svgEl("line", { stroke: DENSITY }, axA.plot),
-      labelA: svgEl("text", { "text-anchor": "middle", "font-size": 12, y: axA.box.y + axA.box.h + 16 }, axA.overlay, "k=" + k),
-      freq: svgEl("rect", { fill: c, "fill-opacity": 0.75 }, axB.plot),
-      soft: svgEl("line", { stroke: DENSITY, "stroke-width": 2.5 }, axB.plot),
-      labelB: svgEl("text", { "text-anchor": "middle", "font-size": 12, y: axB.box.y + axB.box.h + 16 }, axB.overlay, "k=" + k),
-      target: svgEl("line", { stroke: c, "stroke-width": 1.3, "stroke-dasharray": "6 4" }, axC.plot),
-      trace: pathEl(axC.plot, { stroke: c, "stroke-width": 1.8 }),
-    }));
-    const zero = svgEl("line", { stroke: MUTED }, axA.plot);
-    const argmaxText = svgEl("text", { "text-anchor": "middle", "font-size": 12, "font-weight": 600, class: "molviz-halo" }, axA.overlay, "argmax");
-    const gb = gumbelBounds(EPS);
-    svgEl("text", { x: axA.box.x + 4, y: axA.box.y + axA.box.h - 6, "font-size": 11, fill: MUTED }, axA.overlay,
-      `g ∈ [${fmt(gb[0], 2)}, ${fmt(gb[1], 2)}] under the clip`);
-    new Legend(axB.overlay).set([
-      { type: "box", color: MUTED, opacity: 0.6, text: "empirical frequency" },
-      { type: "line", color: DENSITY, width: 2.5, text: "softmax πₖ" },
-    ], axB.box.x + axB.box.w - 6, axB.box.y + 6, "end");
     const bank = ctx.bank();
     const NCP = 240;
     const cps = new Float64Array(NCP);
     const traces = TAB10.slice(0, MAXK).map(() => new Float64Array(NCP));
     const counts = new Float64Array(MAXK);
 
-    ctx.redrawFn = () => {
-      const K = rows.K;
-      const logits = rows.array("logits");
-      const N = Math.max(1, Math.round(common.n.get()));
-      const pi = softmax(logits);
-      bank.ensure(common.seed.get(), K, N, EPS, false);
-      chooseComponents(logits, K, bank.g, N, bank.ks);
-      // Running frequencies at log-spaced checkpoints t_c (distinct integers up to N).
-      let m = 0;
-      for (let c = 0; c < NCP; c++) {
-        const t = Math.round(Math.exp((Math.log(N) * c) / (NCP - 1)));
-        if (!m || t > cps[m - 1]) cps[m++] = t;
-      }
-      counts.fill(0);
-      for (let i = 0, c = 0; i < N; i++) {
-        counts[bank.ks[i]] += 1;
-        if (i + 1 === cps[c]) {
-          for (let k = 0; k < K; k++) traces[k][c] = counts[k] / (i + 1);
-          c += 1;
-        }
-      }
-      const last = bank.ks[N - 1];
-      const g = (k) => bank.g[(N - 1) * K + k];
-      // Panel A: the last draw, a_k (solid) and a_k + g_k (light), the argmax marked.
-      axA.set([0.4, K + 0.6], [-8, 14]);
-      axA.setTitle(`draw #${fmtInt(N)}: aₖ (solid) + noise gₖ (light)`);
-      let ymax = 0;
-      for (let k = 0; k < K; k++) ymax = Math.max(ymax, pi[k], counts[k] / N);
-      axB.set([0.4, K + 0.6], [0, Math.min(1, ymax * 1.25 + 0.02)]);
-      axB.setTitle(`frequencies after ${fmtInt(N)} draws`);
-      axC.set([1, Math.max(10, N)], [0, 1]);
-      const bw = Math.min(0.6, 2.4 / K);
-      const y0 = axA.sy.at(0);
-      comps.forEach((e, k) => {
-        const on = k < K;
-        for (const key in e) show(e[key], on);
-        if (!on) return;
-        const xa = axA.sx.at(k + 1 - bw / 2);
-        const wa = axA.sx.at(k + 1 + bw / 2) - xa;
-        const y1 = axA.sy.at(logits[k]);
-        const y2 = axA.sy.at(logits[k] + g(k));
-        setAttrs(e.alpha, { x: xa, width: wa, y: Math.min(y0, y1), height: Math.abs(y1 - y0) });
-        setAttrs(e.noise, { x: xa, width: wa, y: Math.min(y1, y2), height: Math.abs(y2 - y1) });
-        setAttrs(e.total, { x1: xa, x2: xa + wa, y1: y2, y2: y2, "stroke-width": k === last ? 3 : 1.2 });
-        e.labelA.setAttribute("x", axA.sx.at(k + 1));
-        const xb = axB.sx.at(k + 1 - bw / 2);
-        const wb = axB.sx.at(k + 1 + bw / 2) - xb;
-        const f = counts[k] / N;
-        setAttrs(e.freq, { x: xb, width: wb, y: axB.sy.at(f), height: axB.sy.at(0) - axB.sy.at(f) });
-        setAttrs(e.soft, { x1: xb - 4, x2: xb + wb + 4, y1: axB.sy.at(pi[k]), y2: axB.sy.at(pi[k]) });
-        e.labelB.setAttribute("x", axB.sx.at(k + 1));
-        const py = axC.sy.at(pi[k]);
-        setAttrs(e.target, { x1: axC.box.x, x2: axC.box.x + axC.box.w, y1: py, y2: py });
-        e.trace.setAttribute("d", linePath(cps, traces[k], m, axC.sx, axC.sy, 0, 1));
+    ctx.figure((W) => {
+      // Panels A (the last draw) and B (frequencies) side by side, C (running frequencies) below;
+      // narrow: shorter panels, short titles, and B's legend in a line between B and C.
+      const narrow = W < NARROW_W;
+      const left = narrow ? 44 : 58;
+      const gap = narrow ? 62 : 92; // between A and B: B's tick labels and y label
+      const wA = Math.round(((W - left - 18 - gap) * 270) / 552);
+      const hAB = narrow ? 120 : 200;
+      const yC = narrow ? 26 + hAB + 80 : 282;
+      const hC = narrow ? 110 : 170;
+      ctx.makeSvg(W, yC + hC + 48, "Gumbel-max: one draw, component frequencies against softmax, and their convergence");
+      const axA = new Axes(ctx, { x: left, y: 26, w: wA, h: hAB }, { noXTicks: true, ylabel: "aₖ + gₖ", ylabelOffset: narrow ? 30 : 38, title: "" });
+      const xB = left + wA + gap;
+      const axB = new Axes(ctx, { x: xB, y: 26, w: W - 18 - xB, h: hAB }, { noXTicks: true, ylabel: "probability", ylabelOffset: 42, title: "" });
+      const axC = new Axes(ctx, { x: left, y: yC, w: W - left - (narrow ? 16 : 34), h: hC }, {
+        xkind: "log", xlabel: "number of draws (log scale)", ylabel: narrow ? "frequency" : "running frequency", ylabelOffset: narrow ? 31 : 42,
+        title: narrow ? "running frequency (solid), πₖ (dashed)" : "running frequency of each component (solid) against softmax πₖ (dashed)",
       });
-      setAttrs(zero, { x1: axA.box.x, x2: axA.box.x + axA.box.w, y1: y0, y2: y0 });
-      setAttrs(argmaxText, { x: axA.sx.at(last + 1), y: Math.max(axA.box.y + 12, axA.sy.at(logits[last] + g(last)) - 6) });
-      let maxDev = 0;
-      let se = 0;
-      for (let k = 0; k < K; k++) {
-        const dev = Math.abs(counts[k] / N - pi[k]);
-        if (dev > maxDev) {
-          maxDev = dev;
-          se = Math.sqrt((pi[k] * (1 - pi[k])) / N);
+      // One group of nodes per component, made once; redraws move them (and hide those k >= K).
+      const comps = TAB10.slice(0, MAXK).map((c, k) => ({
+        alpha: svgEl("rect", { fill: c, "fill-opacity": 0.85 }, axA.plot),
+        noise: svgEl("rect", { fill: c, "fill-opacity": 0.25, stroke: c, "stroke-dasharray": "3 2" }, axA.plot),
+        total: svgEl("line", { stroke: DENSITY }, axA.plot),
+        labelA: svgEl("text", { "text-anchor": "middle", "font-size": 12, y: axA.box.y + axA.box.h + 16 }, axA.overlay),
+        freq: svgEl("rect", { fill: c, "fill-opacity": 0.75 }, axB.plot),
+        soft: svgEl("line", { stroke: DENSITY, "stroke-width": 2.5 }, axB.plot),
+        labelB: svgEl("text", { "text-anchor": "middle", "font-size": 12, y: axB.box.y + axB.box.h + 16 }, axB.overlay),
+        target: svgEl("line", { stroke: c, "stroke-width": 1.3, "stroke-dasharray": "6 4" }, axC.plot),
+        trace: pathEl(axC.plot, { stroke: c, "stroke-width": 1.8 }),
+      }));
+      const zero = svgEl("line", { stroke: MUTED }, axA.plot);
+      const argmaxText = svgEl("text", { "text-anchor": "middle", "font-size": 12, "font-weight": 600, class: "molviz-halo" }, axA.overlay, "argmax");
+      const gb = gumbelBounds(EPS);
+      const gText = svgEl("text", { x: axA.box.x + 4, y: axA.box.y + axA.box.h - 6, fill: MUTED }, axA.overlay);
+      fitText(gText, `g ∈ [${fmt(gb[0], 2)}, ${fmt(gb[1], 2)}]` + (narrow ? "" : " under the clip"), axA.box.w - 8, 11);
+      const legendRows = [
+        { type: "box", color: MUTED, opacity: 0.6, text: "empirical frequency" },
+        { type: "line", color: DENSITY, width: 2.5, text: "softmax πₖ" },
+      ];
+      if (narrow) new Legend(ctx.svg).set(legendRows, left - 6, axB.box.y + hAB + 28, "row");
+      else new Legend(axB.overlay).set(legendRows, axB.box.x + axB.box.w - 6, axB.box.y + 6, "end");
+
+      return () => {
+        const K = rows.K;
+        const logits = rows.array("logits");
+        const N = Math.max(1, Math.round(common.n.get()));
+        const pi = softmax(logits);
+        bank.ensure(common.seed.get(), K, N, EPS, false);
+        chooseComponents(logits, K, bank.g, N, bank.ks);
+        // Running frequencies at log-spaced checkpoints t_c (distinct integers up to N).
+        let m = 0;
+        for (let c = 0; c < NCP; c++) {
+          const t = Math.round(Math.exp((Math.log(N) * c) / (NCP - 1)));
+          if (!m || t > cps[m - 1]) cps[m++] = t;
         }
-      }
-      return (
-        `softmax π = (${pi.map((v) => fmt(v, 3)).join(", ")}) · max |frequency \u2212 π| = ${fmt(maxDev, 4)}` +
-        (se > 0 ? ` (${fmt(maxDev / se, 1)} standard errors)` : "")
-      );
-    };
+        counts.fill(0);
+        for (let i = 0, c = 0; i < N; i++) {
+          counts[bank.ks[i]] += 1;
+          if (i + 1 === cps[c]) {
+            for (let k = 0; k < K; k++) traces[k][c] = counts[k] / (i + 1);
+            c += 1;
+          }
+        }
+        const last = bank.ks[N - 1];
+        const g = (k) => bank.g[(N - 1) * K + k];
+        // Panel A: the last draw, a_k (solid) and a_k + g_k (light), the argmax marked.
+        axA.set([0.4, K + 0.6], [-8, 14]);
+        axA.setTitle(narrow ? `draw #${fmtInt(N)}: aₖ + gₖ` : `draw #${fmtInt(N)}: aₖ (solid) + noise gₖ (light)`);
+        let ymax = 0;
+        for (let k = 0; k < K; k++) ymax = Math.max(ymax, pi[k], counts[k] / N);
+        axB.set([0.4, K + 0.6], [0, Math.min(1, ymax * 1.25 + 0.02)]);
+        axB.setTitle(narrow ? `after ${fmtInt(N)} draws` : `frequencies after ${fmtInt(N)} draws`);
+        axC.set([1, Math.max(10, N)], [0, 1]);
+        const bw = Math.min(0.6, 2.4 / K);
+        const y0 = axA.sy.at(0);
+        // the components' labels under panels A and B: "k=0", or just "0" where that does not fit
+        const labelOf = Math.min(wA, axB.box.w) / K >= 30 ? (k) => "k=" + k : String;
+        comps.forEach((e, k) => {
+          const on = k < K;
+          for (const key in e) show(e[key], on);
+          if (!on) return;
+          const xa = axA.sx.at(k + 1 - bw / 2);
+          const wa = axA.sx.at(k + 1 + bw / 2) - xa;
+          const y1 = axA.sy.at(logits[k]);
+          const y2 = axA.sy.at(logits[k] + g(k));
+          setAttrs(e.alpha, { x: xa, width: wa, y: Math.min(y0, y1), height: Math.abs(y1 - y0) });
+          setAttrs(e.noise, { x: xa, width: wa, y: Math.min(y1, y2), height: Math.abs(y2 - y1) });
+          setAttrs(e.total, { x1: xa, x2: xa + wa, y1: y2, y2: y2, "stroke-width": k === last ? 3 : 1.2 });
+          e.labelA.setAttribute("x", axA.sx.at(k + 1));
+          setText(e.labelA, labelOf(k));
+          const xb = axB.sx.at(k + 1 - bw / 2);
+          const wb = axB.sx.at(k + 1 + bw / 2) - xb;
+          const f = counts[k] / N;
+          setAttrs(e.freq, { x: xb, width: wb, y: axB.sy.at(f), height: axB.sy.at(0) - axB.sy.at(f) });
+          setAttrs(e.soft, { x1: xb - 4, x2: xb + wb + 4, y1: axB.sy.at(pi[k]), y2: axB.sy.at(pi[k]) });
+          e.labelB.setAttribute("x", axB.sx.at(k + 1));
+          setText(e.labelB, labelOf(k));
+          const py = axC.sy.at(pi[k]);
+          setAttrs(e.target, { x1: axC.box.x, x2: axC.box.x + axC.box.w, y1: py, y2: py });
+          e.trace.setAttribute("d", linePath(cps, traces[k], m, axC.sx, axC.sy, 0, 1));
+        });
+        setAttrs(zero, { x1: axA.box.x, x2: axA.box.x + axA.box.w, y1: y0, y2: y0 });
+        setAttrs(argmaxText, { x: axA.sx.at(last + 1), y: Math.max(axA.box.y + 12, axA.sy.at(logits[last] + g(last)) - 6) });
+        let maxDev = 0;
+        let se = 0;
+        for (let k = 0; k < K; k++) {
+          const dev = Math.abs(counts[k] / N - pi[k]);
+          if (dev > maxDev) {
+            maxDev = dev;
+            se = Math.sqrt((pi[k] * (1 - pi[k])) / N);
+          }
+        }
+        return (
+          `softmax π = (${pi.map((v) => fmt(v, 3)).join(", ")}) · max |frequency \u2212 π| = ${fmt(maxDev, 4)}` +
+          (se > 0 ? ` (${fmt(maxDev / se, 1)} standard errors)` : "")
+        );
+      };
+    });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1905,152 +2247,178 @@
     });
     const common = commonSliders(ctx, p);
 
-    ctx.makeSvg(720, 560, "Inversion sampling: uniform u mapped through the logistic CDF to x");
-    const axU = new Axes(ctx, { x: 56, y: 24, w: 90, h: 290 }, { xlabel: "density of u", ylabel: "u", ylabelOffset: 44, xticks: 2 });
-    const axF = new Axes(ctx, { x: 196, y: 24, w: 506, h: 290 }, { title: "CDF u = F(x) = expit((x \u2212 μ)/s)" });
-    const bandsU = pathEl(axU.plot, { fill: CLIP, "fill-opacity": 0.15 });
-    const uHist = pathEl(axU.plot, HIST_STYLE);
-    const uTheory = pathEl(axU.plot, { stroke: DENSITY, "stroke-width": 1.4 });
-    const mapU = pathEl(axU.plot, { stroke: TAB10[1], "stroke-width": 2 });
-    const bandsF = pathEl(axF.plot, { fill: CLIP, "fill-opacity": 0.12 });
-    const faint = pathEl(axF.plot, { stroke: "#8c959f", "stroke-width": 0.8, "stroke-opacity": 0.5 });
-    const cdfLine = pathEl(axF.plot, { stroke: DENSITY, "stroke-width": 2.2 });
-    const mapLine = pathEl(axF.plot, { stroke: TAB10[1], "stroke-width": 2 });
-    const mapDot = svgEl("circle", { r: 4, fill: TAB10[1] }, axF.plot);
-    const mapLabel = svgEl("text", { "font-size": 12, fill: "#a04c00", "font-weight": 600, class: "molviz-halo" }, axF.overlay);
-    const clipText = svgEl("text", { x: axF.box.x + 6, y: axF.box.y + 16, "font-size": 11.5, fill: MUTED, class: "molviz-halo" }, axF.overlay);
-    const panel = new DensityPanel(ctx, { x: 196, y: 370, w: 506, h: 138 }, {
-      nb: 100,
-      curves: [
-        { stroke: GAUSSIAN, "stroke-width": 1.2, "stroke-dasharray": "4 3" },
-        { stroke: TAB10[0], "stroke-width": 2 },
-      ],
-    });
-    const axX = panel.ax;
-    const bandsX = pathEl(panel.under, { fill: CLIP, "fill-opacity": 0.12 });
-    const mapX = pathEl(axX.plot, { stroke: TAB10[1], "stroke-width": 2 });
-    const connector = pathEl(ctx.svg, { stroke: TAB10[1], "stroke-width": 1.2, "stroke-dasharray": "3 3" });
     const NBU = 50;
     const uc = new Float64Array(NBU);
     const edges = new Float64Array(NBU + 1);
     const bank = ctx.bank();
     let view = null;
-    const [gc, gy, gyT] = [0, 1, 2].map(() => new Float64Array(panel.gx.length));
 
-    ctx.redrawFn = () => {
-      const m = mu.get();
-      const sc = Math.exp(logS.get());
-      const eps = Math.pow(10, leps.get());
-      const n = common.n.get();
-      const ykind = logitAxis.on ? "logit" : "linear";
-      const ylim = logitAxis.on ? [ULO, 1 - ULO] : [0, 1];
-      bank.ensure(common.seed.get(), 0, n, eps, true);
-      bank.sample(null, [m], [sc], n);
-      const xs = bank.xs;
-      const us = bank.u;
-      const tb = sc * truncationBound(eps);
-      const lo = m - tb;
-      const hi = m + tb;
-      // The x range: the central 99.8% of the logistic, or (logit scale) beyond the clip bounds.
-      const reach = logitAxis.on ? 14 : 7;
-      view = fitView(view, m - reach * sc, m + reach * sc);
-      // u panel: histogram of the u's as a density (drawn sideways), bins equal in u (linear
-      // axis) or in logit(u) (logit axis; bins expecting fewer than 5 samples are left out).
-      const l0 = logit(ULO);
-      const lw = (logit(1 - ULO) - l0) / NBU;
-      for (let e = 0; e <= NBU; e++) edges[e] = logitAxis.on ? expit(l0 + lw * e) : e / NBU;
-      uc.fill(0);
-      for (let j = 0; j < n; j++) {
-        const ub = logitAxis.on ? Math.floor((logit(us[j]) - l0) / lw) : Math.floor(us[j] * NBU);
-        if (ub >= 0 && ub < NBU) uc[ub] += 1;
-      }
-      let udMax = 0;
-      for (let b = 0; b < NBU; b++) {
-        const du = edges[b + 1] - edges[b];
-        uc[b] = n * du >= 5 ? uc[b] / (n * du) : NaN;
-        if (uc[b] > udMax) udMax = uc[b];
-      }
-      axU.set([0, Math.max(1.5, Math.min(3, udMax * 1.1))], ylim, ykind);
-      const x0u = axU.sx.at(0).toFixed(1);
-      let d = "";
-      for (let b = 0; b < NBU; b++) {
-        if (!(uc[b] > 0)) continue;
-        const ya = axU.sy.at(edges[b]).toFixed(1);
-        d += "M" + x0u + " " + ya + "H" + axU.sx.at(uc[b]).toFixed(1) + "V" + axU.sy.at(edges[b + 1]).toFixed(1) + "H" + x0u + "Z";
-      }
-      uHist.setAttribute("d", d);
-      const h1 = axU.sx.at(1 / (1 - 2 * eps)).toFixed(1);
-      uTheory.setAttribute("d", `M${x0u} ${axU.sy.at(ylim[0]).toFixed(1)}V${axU.sy.at(eps).toFixed(1)}H${h1}V${axU.sy.at(1 - eps).toFixed(1)}H${x0u}V${axU.sy.at(ylim[1]).toFixed(1)}`);
-      // Rows u < ε and u > 1 - ε, and columns x outside [μ - bound, μ + bound]: never produced.
-      const band = (x0, x1, y0, y1) => `M${x0} ${y0}H${x1}V${y1}H${x0}Z`;
-      const rowsOf = (ax) => {
-        const b = ax.box;
-        return band(b.x, b.x + b.w, ax.sy.at(eps).toFixed(2), b.y + b.h) + band(b.x, b.x + b.w, b.y, ax.sy.at(1 - eps).toFixed(2));
-      };
-      bandsU.setAttribute("d", rowsOf(axU));
-      // CDF panel and x panel, on the same x range.
-      axF.set(view, ylim, ykind);
-      const np = panel.setGrid(view, [m], [sc]);
-      for (let k = 0; k < np; k++) {
-        const x = panel.gx[k];
-        gc[k] = lgCdf(x, m, sc);
-        gy[k] = Math.exp(lgLogpdf(x, m, sc));
-        gyT[k] = x >= lo && x <= hi ? gy[k] / (1 - 2 * eps) : NaN;
-      }
-      cdfLine.setAttribute("d", linePath(panel.gx, gc, np, axF.sx, axF.sy, 0, 1));
-      const H = panel.draw(view, xs, null, n, false, [gy, gyT], false);
-      const bF = axF.box;
-      let bandsFd = rowsOf(axF);
-      let bandsXd = "";
-      const v0 = view[0];
-      const v1 = view[1];
-      for (const [a0, a1] of [[v0, Math.min(lo, v1)], [Math.max(hi, v0), v1]]) {
-        if (a1 <= a0) continue;
-        bandsFd += band(axF.sx.at(a0).toFixed(1), axF.sx.at(a1).toFixed(1), bF.y, bF.y + bF.h);
-        bandsXd += band(axX.sx.at(a0).toFixed(1), axX.sx.at(a1).toFixed(1), axX.box.y, axX.box.y + axX.box.h);
-      }
-      bandsF.setAttribute("d", bandsFd);
-      bandsX.setAttribute("d", bandsXd);
-      // The first 12 samples as faint mappings u -> x.
-      const clampX = (x) => Math.max(v0 - (v1 - v0), Math.min(v1 + (v1 - v0), x));
-      let fp = "";
-      for (let q = 0; q < Math.min(12, n); q++) {
-        fp += `M${bF.x} ${axF.sy.at(us[q]).toFixed(1)}H${axF.sx.at(clampX(xs[q])).toFixed(1)}V${bF.y + bF.h}`;
-      }
-      faint.setAttribute("d", fp);
-      // The highlighted u.
-      const uu = u.get();
-      const clipped = uu < eps || uu > 1 - eps;
-      const xu = logisticFromUniform(uu, m, sc);
-      const px = axF.sx.at(clampX(xu)).toFixed(1);
-      const yu = axF.sy.at(uu).toFixed(1);
-      mapLine.setAttribute("d", `M${bF.x} ${yu}H${px}V${bF.y + bF.h}`);
-      setAttrs(mapDot, { cx: px, cy: yu });
-      mapU.setAttribute("d", `M${axU.box.x} ${axU.sy.at(uu).toFixed(1)}H${axU.box.x + axU.box.w}`);
-      connector.setAttribute("d", `M${px} ${bF.y + bF.h}V${axX.box.y}`);
-      mapX.setAttribute("d", `M${px} ${axX.box.y}V${axX.box.y + axX.box.h}`);
-      const right = +px + 8 > bF.x + bF.w - 190;
-      setAttrs(mapLabel, {
-        x: +px + (right ? -8 : 8),
-        y: Math.min(Math.max(+yu + (uu > 0.5 ? 16 : -8), bF.y + 30), bF.y + bF.h - 6).toFixed(1),
-        "text-anchor": right ? "end" : "start",
+    ctx.figure((W) => {
+      // The u panel (left) and the CDF panel (right) on the same u axis, the x panel under the CDF
+      // on the same x axis; narrow: shorter panels, short texts, the legend in two lines.
+      const narrow = W < NARROW_W;
+      const xF = narrow ? 120 : 196; // narrow: the CDF panel's u axis is labelled by the u panel only
+      const hF = narrow ? 170 : 290;
+      const yX = narrow ? 24 + hF + 86 : 370; // narrow: room for the u panel's x label and the legend
+      ctx.makeSvg(W, yX + (narrow ? 144 : 190), "Inversion sampling: uniform u mapped through the logistic CDF to x");
+      const axU = new Axes(ctx, { x: 56, y: 24, w: narrow ? 50 : 90, h: hF }, { xlabel: "density of u", ylabel: "u", ylabelOffset: 44, xticks: 2 });
+      const axF = new Axes(ctx, { x: xF, y: 24, w: W - xF - (narrow ? 10 : 18), h: hF }, {
+        title: narrow ? "CDF u = F(x)" : "CDF u = F(x) = expit((x \u2212 μ)/s)",
+        noYLabels: narrow,
       });
-      const uEff = Math.min(Math.max(uu, eps), 1 - eps);
-      setText(mapLabel, `u = ${fmt(uu, 3)} → x = ${fmtSig(xu, 4)}` +
-        (clipped ? ` (u < ε or u > 1\u2212ε is never drawn; the clip gives ${fmtSig(logisticFromUniform(uEff, m, sc), 4)})` : ""));
-      const inView = lo > v0 || hi < v1;
-      setText(clipText, `clip ε = ${fmtSig(eps, 2)}: |x \u2212 μ| ≤ s·ln((1\u2212ε)/ε) = ${fmtSig(tb, 3)}` +
-        (inView ? " (shaded: never sampled)" : " (beyond the plot; try the logit scale)"));
-      panel.legend.set([
-        { type: "box", color: SAMPLE, opacity: 0.8, text: `${fmtInt(n)} samples x` },
-        { type: "line", color: TAB10[0], text: "density under the clip p(x)/(1\u22122ε)" },
-        { type: "line", color: GAUSSIAN, width: 1.2, dash: "4 3", text: "pdf p(x)" },
-      ], axX.box.x - 4, axX.box.y - 24, "row");
-      return (
-        `x = μ + s·(log u \u2212 log(1\u2212u)), s = ${fmtSig(sc, 3)} · clipped mass 2ε = ${fmtSig(2 * eps, 2)}` +
-        ` · ${outsideNote(H, "")}`
+      const bandsU = pathEl(axU.plot, { fill: CLIP, "fill-opacity": 0.15 });
+      const uHist = pathEl(axU.plot, HIST_STYLE);
+      const uTheory = pathEl(axU.plot, { stroke: DENSITY, "stroke-width": 1.4 });
+      const mapU = pathEl(axU.plot, { stroke: TAB10[1], "stroke-width": 2 });
+      const bandsF = pathEl(axF.plot, { fill: CLIP, "fill-opacity": 0.12 });
+      const faint = pathEl(axF.plot, { stroke: "#8c959f", "stroke-width": 0.8, "stroke-opacity": 0.5 });
+      const cdfLine = pathEl(axF.plot, { stroke: DENSITY, "stroke-width": 2.2 });
+      const mapLine = pathEl(axF.plot, { stroke: TAB10[1], "stroke-width": 2 });
+      const mapDot = svgEl("circle", { r: 4, fill: TAB10[1] }, axF.plot);
+      // the highlighted u's label, and a second line when that u is never drawn
+      const mapLabels = [0, 1].map(() => svgEl("text", { "font-size": 12, fill: "#a04c00", "font-weight": 600, class: "molviz-halo" }, axF.overlay));
+      // the clip's bound; narrow: in two lines
+      const clipTexts = [0, 1].map((j) =>
+        svgEl("text", { x: axF.box.x + 6, y: axF.box.y + 16 + 14 * j, "font-size": narrow ? 11 : 11.5, fill: MUTED, class: "molviz-halo" }, axF.overlay)
       );
-    };
+      const panel = new DensityPanel(ctx, { x: xF, y: yX, w: axF.box.w, h: narrow ? 96 : 138 }, {
+        nb: narrow ? 70 : 100,
+        curves: [
+          { stroke: GAUSSIAN, "stroke-width": 1.2, "stroke-dasharray": "4 3" },
+          { stroke: TAB10[0], "stroke-width": 2 },
+        ],
+      });
+      const axX = panel.ax;
+      const bandsX = pathEl(panel.under, { fill: CLIP, "fill-opacity": 0.12 });
+      const mapX = pathEl(axX.plot, { stroke: TAB10[1], "stroke-width": 2 });
+      const connector = pathEl(ctx.svg, { stroke: TAB10[1], "stroke-width": 1.2, "stroke-dasharray": "3 3" });
+      const [gc, gy, gyT] = [0, 1, 2].map(() => new Float64Array(panel.gx.length));
+
+      return () => {
+        const m = mu.get();
+        const sc = Math.exp(logS.get());
+        const eps = Math.pow(10, leps.get());
+        const n = common.n.get();
+        const ykind = logitAxis.on ? "logit" : "linear";
+        const ylim = logitAxis.on ? [ULO, 1 - ULO] : [0, 1];
+        bank.ensure(common.seed.get(), 0, n, eps, true);
+        bank.sample(null, [m], [sc], n);
+        const xs = bank.xs;
+        const us = bank.u;
+        const tb = sc * truncationBound(eps);
+        const lo = m - tb;
+        const hi = m + tb;
+        // The x range: the central 99.8% of the logistic, or (logit scale) beyond the clip bounds.
+        const reach = logitAxis.on ? 14 : 7;
+        view = fitView(view, m - reach * sc, m + reach * sc);
+        // u panel: histogram of the u's as a density (drawn sideways), bins equal in u (linear
+        // axis) or in logit(u) (logit axis; bins expecting fewer than 5 samples are left out).
+        const l0 = logit(ULO);
+        const lw = (logit(1 - ULO) - l0) / NBU;
+        for (let e = 0; e <= NBU; e++) edges[e] = logitAxis.on ? expit(l0 + lw * e) : e / NBU;
+        uc.fill(0);
+        for (let j = 0; j < n; j++) {
+          const ub = logitAxis.on ? Math.floor((logit(us[j]) - l0) / lw) : Math.floor(us[j] * NBU);
+          if (ub >= 0 && ub < NBU) uc[ub] += 1;
+        }
+        let udMax = 0;
+        for (let b = 0; b < NBU; b++) {
+          const du = edges[b + 1] - edges[b];
+          uc[b] = n * du >= 5 ? uc[b] / (n * du) : NaN;
+          if (uc[b] > udMax) udMax = uc[b];
+        }
+        axU.set([0, Math.max(1.5, Math.min(3, udMax * 1.1))], ylim, ykind);
+        const x0u = axU.sx.at(0).toFixed(1);
+        let d = "";
+        for (let b = 0; b < NBU; b++) {
+          if (!(uc[b] > 0)) continue;
+          const ya = axU.sy.at(edges[b]).toFixed(1);
+          d += "M" + x0u + " " + ya + "H" + axU.sx.at(uc[b]).toFixed(1) + "V" + axU.sy.at(edges[b + 1]).toFixed(1) + "H" + x0u + "Z";
+        }
+        uHist.setAttribute("d", d);
+        const h1 = axU.sx.at(1 / (1 - 2 * eps)).toFixed(1);
+        uTheory.setAttribute("d", `M${x0u} ${axU.sy.at(ylim[0]).toFixed(1)}V${axU.sy.at(eps).toFixed(1)}H${h1}V${axU.sy.at(1 - eps).toFixed(1)}H${x0u}V${axU.sy.at(ylim[1]).toFixed(1)}`);
+        // Rows u < ε and u > 1 - ε, and columns x outside [μ - bound, μ + bound]: never produced.
+        const band = (x0, x1, y0, y1) => `M${x0} ${y0}H${x1}V${y1}H${x0}Z`;
+        const rowsOf = (ax) => {
+          const b = ax.box;
+          return band(b.x, b.x + b.w, ax.sy.at(eps).toFixed(2), b.y + b.h) + band(b.x, b.x + b.w, b.y, ax.sy.at(1 - eps).toFixed(2));
+        };
+        bandsU.setAttribute("d", rowsOf(axU));
+        // CDF panel and x panel, on the same x range.
+        axF.set(view, ylim, ykind);
+        const np = panel.setGrid(view, [m], [sc]);
+        for (let k = 0; k < np; k++) {
+          const x = panel.gx[k];
+          gc[k] = lgCdf(x, m, sc);
+          gy[k] = Math.exp(lgLogpdf(x, m, sc));
+          gyT[k] = x >= lo && x <= hi ? gy[k] / (1 - 2 * eps) : NaN;
+        }
+        cdfLine.setAttribute("d", linePath(panel.gx, gc, np, axF.sx, axF.sy, 0, 1));
+        const H = panel.draw(view, xs, null, n, false, [gy, gyT], false);
+        const bF = axF.box;
+        let bandsFd = rowsOf(axF);
+        let bandsXd = "";
+        const v0 = view[0];
+        const v1 = view[1];
+        for (const [a0, a1] of [[v0, Math.min(lo, v1)], [Math.max(hi, v0), v1]]) {
+          if (a1 <= a0) continue;
+          bandsFd += band(axF.sx.at(a0).toFixed(1), axF.sx.at(a1).toFixed(1), bF.y, bF.y + bF.h);
+          bandsXd += band(axX.sx.at(a0).toFixed(1), axX.sx.at(a1).toFixed(1), axX.box.y, axX.box.y + axX.box.h);
+        }
+        bandsF.setAttribute("d", bandsFd);
+        bandsX.setAttribute("d", bandsXd);
+        // The first 12 samples as faint mappings u -> x.
+        const clampX = (x) => Math.max(v0 - (v1 - v0), Math.min(v1 + (v1 - v0), x));
+        let fp = "";
+        for (let q = 0; q < Math.min(12, n); q++) {
+          fp += `M${bF.x} ${axF.sy.at(us[q]).toFixed(1)}H${axF.sx.at(clampX(xs[q])).toFixed(1)}V${bF.y + bF.h}`;
+        }
+        faint.setAttribute("d", fp);
+        // The highlighted u.
+        const uu = u.get();
+        const clipped = uu < eps || uu > 1 - eps;
+        const xu = logisticFromUniform(uu, m, sc);
+        const px = axF.sx.at(clampX(xu)).toFixed(1);
+        const yu = axF.sy.at(uu).toFixed(1);
+        mapLine.setAttribute("d", `M${bF.x} ${yu}H${px}V${bF.y + bF.h}`);
+        setAttrs(mapDot, { cx: px, cy: yu });
+        mapU.setAttribute("d", `M${axU.box.x} ${axU.sy.at(uu).toFixed(1)}H${axU.box.x + axU.box.w}`);
+        connector.setAttribute("d", `M${px} ${bF.y + bF.h}V${axX.box.y}`);
+        mapX.setAttribute("d", `M${px} ${axX.box.y}V${axX.box.y + axX.box.h}`);
+        const uEff = Math.min(Math.max(uu, eps), 1 - eps);
+        const labels = [
+          `u = ${fmt(uu, 3)} → x = ${fmtSig(xu, 4)}`,
+          !clipped ? "" : narrow ? `never drawn; the clip gives ${fmtSig(logisticFromUniform(uEff, m, sc), 4)}`
+            : `(u < ε or u > 1\u2212ε is never drawn; the clip gives ${fmtSig(logisticFromUniform(uEff, m, sc), 4)})`,
+        ];
+        // right of the point if the label fits there, else left of it, else from the panel's left
+        const labelW = 1.15 * Math.max(textWidth(labels[0]), textWidth(labels[1])); // bold: up to 15% wider
+        const anchor = +px + 8 + labelW <= bF.x + bF.w - 4 ? "start" : +px - 8 - labelW >= bF.x + 4 ? "end" : "left";
+        const lx = anchor === "start" ? +px + 8 : anchor === "end" ? +px - 8 : bF.x + 4;
+        const ly = Math.min(Math.max(+yu + (uu > 0.5 ? 16 : -8), bF.y + (narrow ? 46 : 30)), bF.y + bF.h - (clipped ? 21 : 6));
+        mapLabels.forEach((t, j) => {
+          setAttrs(t, { x: lx, y: (ly + 15 * j).toFixed(1), "text-anchor": anchor === "end" ? "end" : "start" });
+          setText(t, labels[j]);
+        });
+        const inView = lo > v0 || hi < v1;
+        const bound = `|x \u2212 μ| ≤ s·ln((1\u2212ε)/ε) = ${fmtSig(tb, 3)}`;
+        const where = inView ? "(shaded: never sampled)" : narrow ? "(beyond the plot: logit scale)" : "(beyond the plot; try the logit scale)";
+        setText(clipTexts[0], narrow ? bound : `clip ε = ${fmtSig(eps, 2)}: ${bound} ${where}`);
+        setText(clipTexts[1], narrow ? where : "");
+        const legendRows = [
+          { type: "box", color: SAMPLE, opacity: 0.8, text: `${fmtInt(n)} samples x` },
+          { type: "line", color: TAB10[0], text: narrow ? "under the clip p(x)/(1\u22122ε)" : "density under the clip p(x)/(1\u22122ε)" },
+          { type: "line", color: GAUSSIAN, width: 1.2, dash: "4 3", text: "pdf p(x)" },
+        ];
+        if (narrow) panel.legend.set([legendRows[0], legendRows[2], legendRows[1]], 8, yX - 44, "flow", W - 16);
+        else panel.legend.set(legendRows, axX.box.x - 4, axX.box.y - 24, "row");
+        return (
+          `x = μ + s·(log u \u2212 log(1\u2212u)), s = ${fmtSig(sc, 3)} · clipped mass 2ε = ${fmtSig(2 * eps, 2)}` +
+          ` · ${outsideNote(H, "")}`
+        );
+      };
+    });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -2077,7 +2445,7 @@
     const centerStep = () => floor125((2 * halfWidth()) / 16);
     ctx.components.classList.add("molviz-wide");
     const rows = new ComponentRows(ctx, p, S, 1, [
-      { key: "logits", label: "a", title: "logit a (weight π = softmax(a))", spec: S.logit },
+      { key: "logits", label: "a", title: "logit a (weight π = softmax(a))", spec: S.logit, weights: true },
       { key: "mu", label: "μ", title: "mean μ", spec: { ...S.mu, step: muStep }, digits: 3, maxDigits: 7 },
       { key: "log_s", label: "log s", title: "log scale log s", spec: S.log_s, logScale: true },
     ]);
@@ -2098,190 +2466,217 @@
     ctx.button("right edge →", "centre the view on x = +1 (bin j = N\u22121)", () => center.set(1));
     const common = commonSliders(ctx, p);
 
-    ctx.makeSvg(720, 398 + 15 * MAXK, "Bin masses of the discretized mixture of logistics with sample frequencies");
-    const ax = new Axes(ctx, { x: 76, y: 22, w: 626, h: 310 }, { xlabel: "x (bin centres cⱼ = \u22121 + 2j/(N\u22121), j = 0 … N\u22121)", ylabel: "probability of the bin", ylabelOffset: 58 });
-    const barsInterior = pathEl(ax.plot, { fill: TAB10[0], "fill-opacity": 0.55, stroke: TAB10[0], "stroke-width": 0.5 });
-    const barsEdge = pathEl(ax.plot, { fill: CLIP, "fill-opacity": 0.65, stroke: CLIP, "stroke-width": 0.8 });
-    const approx = pathEl(ax.plot, { stroke: DENSITY, "stroke-width": 1.6 });
-    const emp = pathEl(ax.plot, { stroke: TAB10[1], "stroke-width": 1.4 });
-    const empDots = pathEl(ax.plot, { fill: TAB10[1], stroke: "none" });
-    const edgeTest = pathEl(ax.plot, { stroke: TAB10[4], "stroke-dasharray": "5 3", "stroke-width": 1.2 });
-    const textStyle = (color) => ({ "font-size": 12, class: "molviz-halo", fill: color });
-    const edgeTestText = [0, 1].map(() => svgEl("text", textStyle(TAB10[4]), ax.overlay));
-    const edgeNotes = [0, 1].map(() => svgEl("text", Object.assign(textStyle(CLIP), { "font-weight": 600 }), ax.overlay));
-    const legend = new Legend(ax.overlay);
-    // Where the components are: a triangle at μ_k on the x axis over a bar for the central 50%
-    // of the component, μ_k ± s_k ln 3 (its quartiles); and one line per component below the
-    // axis with μ_k and s_k, in x units and in bins (or where μ_k lies, if outside the view).
-    const markers = TAB10.slice(0, MAXK).map((c, k) => ({
-      line: svgEl("text", { x: ax.box.x - 60, y: 392 + 15 * k, "font-size": 12, fill: c }, ctx.svg),
-      iqr: pathEl(ax.plot, { stroke: c, "stroke-width": 2 }),
-      tri: svgEl("path", { fill: c, stroke: "#fff", "stroke-width": 0.8 }, ax.overlay),
-      label: svgEl("text", { "font-size": 11, "font-weight": 600, fill: c, "text-anchor": "middle", class: "molviz-halo" }, ax.overlay),
-    }));
     const counts = new Int32Array(65536);
-    const MAXBARS = 313;
-    const xa = new Float64Array(MAXBARS + 2);
-    const xb = new Float64Array(MAXBARS + 2);
-    const mv = new Float64Array(MAXBARS + 2);
-    const ev = new Float64Array(MAXBARS + 2);
-    const zeros = new Float64Array(MAXBARS + 2);
     const NP = 400;
     const gxx = new Float64Array(NP);
     const gyy = new Float64Array(NP);
     const buf = new Float64Array(MAXK);
     const bank = ctx.bank();
 
-    ctx.redrawFn = () => {
-      const K = rows.K;
-      const logits = rows.array("logits");
-      const M = mixtureOf(logits, rows.array("mu"), rows.array("log_s"));
-      const hw = halfWidth();
-      const vlo = center.get() - hw;
-      const vhi = center.get() + hw;
-      const h = 1 / (N - 1); // half the bin width: bin j is (c_j - h, c_j + h)
-      const jLo = Math.max(0, Math.ceil((vlo + 1) / (2 * h) - 0.5));
-      const jHi = Math.min(N - 1, Math.floor((vhi + 1) / (2 * h) + 0.5));
-      // Samples: the sampler's x, clamped to [-1, 1] as the vocoder does, put in the nearest bin.
-      const n = common.n.get();
-      bank.ensure(common.seed.get(), K, n, EPS, true);
-      bank.sample(logits, M.mu, M.s, n);
-      counts.fill(0, 0, N);
-      for (let i = 0; i < n; i++) {
-        const x = bank.xs[i];
-        counts[Math.round(((x < -1 ? -1 : x > 1 ? 1 : x) + 1) / (2 * h))] += 1;
-      }
-      // Bars: one per bin, or per pixel column (mean mass of its bins) when bins are too narrow;
-      // the edge bins (those in view) always on their own, after the interior ones.
-      const nVis = jHi >= jLo ? jHi - jLo + 1 : 0;
-      const aggregated = nVis > MAXBARS;
-      const edge0 = mxBinMass(M, N, 0);
-      const edge1 = mxBinMass(M, N, N - 1);
-      let nb = 0;
-      const bar = (x0, x1, mass, freq) => {
-        xa[nb] = x0;
-        xb[nb] = x1;
-        mv[nb] = mass;
-        ev[nb] = freq;
-        nb += 1;
-      };
-      if (!aggregated) {
-        for (let j = Math.max(jLo, 1); j <= Math.min(jHi, N - 2); j++) {
-          const c = binCenter(j, N);
-          bar(c - 0.8 * h, c + 0.8 * h, mxBinMass(M, N, j), counts[j] / n);
+    ctx.figure((W) => {
+      // narrow: a shorter plot, the legend (short texts, up to 3 lines) under the axes, and the
+      // lines on the components in smaller type
+      const narrow = W < NARROW_W;
+      const box = narrow ? { x: 76, y: 22, w: W - 86, h: 200 } : { x: 76, y: 22, w: W - 94, h: 310 };
+      // baseline of component 0's line: under the axes, or (narrow) under the legend's lines
+      const lineY = (legendLines) => (narrow ? box.y + box.h + 44 + 17 * legendLines + 12 : 392);
+      const heightFor = (K, legendLines) => lineY(legendLines) + 6 + 15 * K;
+      ctx.makeSvg(W, heightFor(rows.K, 3), "Bin masses of the discretized mixture of logistics with sample frequencies");
+      const xlabel = narrow ? "x (bin centres cⱼ = \u22121 + 2j/(N\u22121))" : "x (bin centres cⱼ = \u22121 + 2j/(N\u22121), j = 0 … N\u22121)";
+      const ax = new Axes(ctx, box, { xlabel: xlabel, ylabel: "probability of the bin", ylabelOffset: 58 });
+      const barsInterior = pathEl(ax.plot, { fill: TAB10[0], "fill-opacity": 0.55, stroke: TAB10[0], "stroke-width": 0.5 });
+      const barsEdge = pathEl(ax.plot, { fill: CLIP, "fill-opacity": 0.65, stroke: CLIP, "stroke-width": 0.8 });
+      const approx = pathEl(ax.plot, { stroke: DENSITY, "stroke-width": 1.6 });
+      const emp = pathEl(ax.plot, { stroke: TAB10[1], "stroke-width": 1.4 });
+      const empDots = pathEl(ax.plot, { fill: TAB10[1], stroke: "none" });
+      const edgeTest = pathEl(ax.plot, { stroke: TAB10[4], "stroke-dasharray": "5 3", "stroke-width": 1.2 });
+      const textStyle = (color) => ({ "font-size": 12, class: "molviz-halo", fill: color });
+      const edgeTestText = [0, 1].map(() => svgEl("text", textStyle(TAB10[4]), ax.overlay));
+      const edgeNotes = [0, 1].map(() => svgEl("text", Object.assign(textStyle(CLIP), { "font-weight": 600 }), ax.overlay));
+      const legend = new Legend(narrow ? ctx.svg : ax.overlay);
+      // Where the components are: a triangle at μ_k on the x axis over a bar for the central 50%
+      // of the component, μ_k ± s_k ln 3 (its quartiles); and one line per component below the
+      // axis with μ_k and s_k, in x units and in bins (or where μ_k lies, if outside the view).
+      const markers = TAB10.slice(0, MAXK).map((c, k) => ({
+        line: svgEl("text", { x: narrow ? 8 : 16, "font-size": 12, fill: c }, ctx.svg),
+        iqr: pathEl(ax.plot, { stroke: c, "stroke-width": 2 }),
+        tri: svgEl("path", { fill: c, stroke: "#fff", "stroke-width": 0.8 }, ax.overlay),
+        label: svgEl("text", { "font-size": 11, "font-weight": 600, fill: c, "text-anchor": "middle", class: "molviz-halo" }, ax.overlay),
+      }));
+      // at most one bar per 2 px: beyond that, bars are per pixel column (mean mass of its bins)
+      const MAXBARS = Math.floor(box.w / 2);
+      const xa = new Float64Array(MAXBARS + 2);
+      const xb = new Float64Array(MAXBARS + 2);
+      const mv = new Float64Array(MAXBARS + 2);
+      const ev = new Float64Array(MAXBARS + 2);
+      const zeros = new Float64Array(MAXBARS + 2);
+
+      return () => {
+        const K = rows.K;
+        const logits = rows.array("logits");
+        const M = mixtureOf(logits, rows.array("mu"), rows.array("log_s"));
+        const hw = halfWidth();
+        const vlo = center.get() - hw;
+        const vhi = center.get() + hw;
+        const h = 1 / (N - 1); // half the bin width: bin j is (c_j - h, c_j + h)
+        const jLo = Math.max(0, Math.ceil((vlo + 1) / (2 * h) - 0.5));
+        const jHi = Math.min(N - 1, Math.floor((vhi + 1) / (2 * h) + 0.5));
+        // Samples: the sampler's x, clamped to [-1, 1] as the vocoder does, put in the nearest bin.
+        const n = common.n.get();
+        bank.ensure(common.seed.get(), K, n, EPS, true);
+        bank.sample(logits, M.mu, M.s, n);
+        counts.fill(0, 0, N);
+        for (let i = 0; i < n; i++) {
+          const x = bank.xs[i];
+          counts[Math.round(((x < -1 ? -1 : x > 1 ? 1 : x) + 1) / (2 * h))] += 1;
         }
-      } else {
-        const per = nVis / MAXBARS;
-        for (let q = 0; q < MAXBARS; q++) {
-          const j0 = Math.max(1, jLo + Math.floor(q * per));
-          const j1 = Math.min(N - 2, jLo + Math.floor((q + 1) * per) - 1);
-          if (j1 < j0) continue;
-          let se = 0;
-          for (let j = j0; j <= j1; j++) se += counts[j];
-          const cnt = j1 - j0 + 1;
-          // interior bins j0..j1 together cover (c_j0 - h, c_j1 + h): one product-form mass
-          bar(binCenter(j0, N) - h, binCenter(j1, N) + h, mxSpanMass(M, binCenter(j0, N) - h, binCenter(j1, N) + h) / cnt, se / (n * cnt));
-        }
-      }
-      const nInterior = nb;
-      const pxMin = (2.2 / ax.box.w) * (vhi - vlo); // edge bars at least ~2 px wide
-      const hE = Math.max(aggregated ? h : 0.8 * h, pxMin / 2);
-      if (jLo === 0) bar(-1 - hE, -1 + hE, edge0, counts[0] / n);
-      if (jHi === N - 1) bar(1 - hE, 1 + hE, edge1, counts[N - 1] / n);
-      let ymax = 0;
-      for (let t = 0; t < nInterior; t++) ymax = Math.max(ymax, mv[t], ev[t]);
-      if (ymax === 0) for (let t = nInterior; t < nb; t++) ymax = Math.max(ymax, mv[t], ev[t]);
-      ymax = 1.15 * (ymax || 1 / N);
-      const cap = ymax * 1.05;
-      for (let t = 0; t < nb; t++) mv[t] = Math.min(mv[t], cap);
-      ax.set([vlo, vhi], [0, ymax]);
-      barsInterior.setAttribute("d", barsPath(xa, xb, zeros, mv, nInterior, ax.sx, ax.sy));
-      barsEdge.setAttribute("d", barsPath(xa.subarray(nInterior), xb.subarray(nInterior), zeros, mv.subarray(nInterior), nb - nInterior, ax.sx, ax.sy));
-      // Density times bin width 2h over the view (the continuous approximation of an interior bin).
-      for (let g = 0; g < NP; g++) {
-        gxx[g] = vlo + ((vhi - vlo) * g) / (NP - 1);
-        gyy[g] = gxx[g] < -1 || gxx[g] > 1 ? NaN : Math.exp(mxLogpdf(gxx[g], M, buf)) * 2 * h;
-      }
-      approx.setAttribute("d", linePath(gxx, gyy, NP, ax.sx, ax.sy, 0, cap));
-      // Empirical bin frequencies: a step line when bins are wide, dots otherwise.
-      let ep = "";
-      let dp = "";
-      for (let w = 0; w < nb; w++) {
-        const yv = ax.sy.at(Math.min(ev[w], cap)).toFixed(1);
-        if (aggregated || ax.sx.at(xb[w]) - ax.sx.at(xa[w]) < 5) {
-          dp += `M${ax.sx.at(0.5 * (xa[w] + xb[w])).toFixed(1)} ${yv}m-1.6 0a1.6 1.6 0 1 0 3.2 0a1.6 1.6 0 1 0 -3.2 0`;
+        // Bars: one per bin, or per pixel column (mean mass of its bins) when bins are too narrow;
+        // the edge bins (those in view) always on their own, after the interior ones.
+        const nVis = jHi >= jLo ? jHi - jLo + 1 : 0;
+        const aggregated = nVis > MAXBARS;
+        const edge0 = mxBinMass(M, N, 0);
+        const edge1 = mxBinMass(M, N, N - 1);
+        let nb = 0;
+        const bar = (x0, x1, mass, freq) => {
+          xa[nb] = x0;
+          xb[nb] = x1;
+          mv[nb] = mass;
+          ev[nb] = freq;
+          nb += 1;
+        };
+        if (!aggregated) {
+          for (let j = Math.max(jLo, 1); j <= Math.min(jHi, N - 2); j++) {
+            const c = binCenter(j, N);
+            bar(c - 0.8 * h, c + 0.8 * h, mxBinMass(M, N, j), counts[j] / n);
+          }
         } else {
-          ep += `M${ax.sx.at(xa[w]).toFixed(1)} ${yv}H${ax.sx.at(xb[w]).toFixed(1)}`;
+          const per = nVis / MAXBARS;
+          for (let q = 0; q < MAXBARS; q++) {
+            const j0 = Math.max(1, jLo + Math.floor(q * per));
+            const j1 = Math.min(N - 2, jLo + Math.floor((q + 1) * per) - 1);
+            if (j1 < j0) continue;
+            let se = 0;
+            for (let j = j0; j <= j1; j++) se += counts[j];
+            const cnt = j1 - j0 + 1;
+            // interior bins j0..j1 together cover (c_j0 - h, c_j1 + h): one product-form mass
+            bar(binCenter(j0, N) - h, binCenter(j1, N) + h, mxSpanMass(M, binCenter(j0, N) - h, binCenter(j1, N) + h) / cnt, se / (n * cnt));
+          }
         }
-      }
-      emp.setAttribute("d", ep);
-      empDots.setAttribute("d", dp);
-      // Marks at x = ±0.999 (the vocoder loss's edge test), when the view separates 0.999 from 1.
-      const sep = Math.abs(ax.sx.at(1) - ax.sx.at(0.999)) >= 8;
-      edgeTest.setAttribute("d", sep ? vlinesPath(ax, [-0.999, 0.999]) : "");
-      [-0.999, 0.999].forEach((xm, i) => {
-        const on = sep && xm > vlo && xm < vhi;
-        show(edgeTestText[i], on);
-        if (!on) return;
-        setAttrs(edgeTestText[i], { x: ax.sx.at(xm) + (xm < 0 ? 4 : -4), y: ax.box.y + ax.box.h / 2, "text-anchor": xm < 0 ? "start" : "end" });
-        setText(edgeTestText[i], `x = ${fmt(xm, 3)}: vocoder loss edge test`);
-      });
-      // The edge bins' masses, written next to them (they are often far above the interior bins).
-      const noteY = [Infinity, Infinity];
-      [[0, edge0, -1], [N - 1, edge1, 1]].forEach(([j, mass, xe], i) => {
-        const on = xe >= vlo && xe <= vhi;
-        show(edgeNotes[i], on);
-        if (!on) return;
-        const X = ax.sx.at(xe);
-        noteY[i] = Math.max(ax.box.y + 14, ax.sy.at(Math.min(mass, cap)) - 6);
-        setAttrs(edgeNotes[i], {
-          x: xe < 0 ? Math.max(X + 6, ax.box.x + 4) : Math.min(X - 6, ax.box.x + ax.box.w - 4),
-          y: noteY[i],
-          "text-anchor": xe < 0 ? "start" : "end",
+        const nInterior = nb;
+        const pxMin = (2.2 / ax.box.w) * (vhi - vlo); // edge bars at least ~2 px wide
+        const hE = Math.max(aggregated ? h : 0.8 * h, pxMin / 2);
+        if (jLo === 0) bar(-1 - hE, -1 + hE, edge0, counts[0] / n);
+        if (jHi === N - 1) bar(1 - hE, 1 + hE, edge1, counts[N - 1] / n);
+        let ymax = 0;
+        for (let t = 0; t < nInterior; t++) ymax = Math.max(ymax, mv[t], ev[t]);
+        if (ymax === 0) for (let t = nInterior; t < nb; t++) ymax = Math.max(ymax, mv[t], ev[t]);
+        ymax = 1.15 * (ymax || 1 / N);
+        const cap = ymax * 1.05;
+        for (let t = 0; t < nb; t++) mv[t] = Math.min(mv[t], cap);
+        ax.set([vlo, vhi], [0, ymax]);
+        barsInterior.setAttribute("d", barsPath(xa, xb, zeros, mv, nInterior, ax.sx, ax.sy));
+        barsEdge.setAttribute("d", barsPath(xa.subarray(nInterior), xb.subarray(nInterior), zeros, mv.subarray(nInterior), nb - nInterior, ax.sx, ax.sy));
+        // Density times bin width 2h over the view (the continuous approximation of an interior bin).
+        for (let g = 0; g < NP; g++) {
+          gxx[g] = vlo + ((vhi - vlo) * g) / (NP - 1);
+          gyy[g] = gxx[g] < -1 || gxx[g] > 1 ? NaN : Math.exp(mxLogpdf(gxx[g], M, buf)) * 2 * h;
+        }
+        approx.setAttribute("d", linePath(gxx, gyy, NP, ax.sx, ax.sy, 0, cap));
+        // Empirical bin frequencies: a step line when bins are wide, dots otherwise.
+        let ep = "";
+        let dp = "";
+        for (let w = 0; w < nb; w++) {
+          const yv = ax.sy.at(Math.min(ev[w], cap)).toFixed(1);
+          if (aggregated || ax.sx.at(xb[w]) - ax.sx.at(xa[w]) < 5) {
+            dp += `M${ax.sx.at(0.5 * (xa[w] + xb[w])).toFixed(1)} ${yv}m-1.6 0a1.6 1.6 0 1 0 3.2 0a1.6 1.6 0 1 0 -3.2 0`;
+          } else {
+            ep += `M${ax.sx.at(xa[w]).toFixed(1)} ${yv}H${ax.sx.at(xb[w]).toFixed(1)}`;
+          }
+        }
+        emp.setAttribute("d", ep);
+        empDots.setAttribute("d", dp);
+        // Marks at x = ±0.999 (the vocoder loss's edge test), when the view separates 0.999 from 1.
+        const sep = Math.abs(ax.sx.at(1) - ax.sx.at(0.999)) >= 8;
+        edgeTest.setAttribute("d", sep ? vlinesPath(ax, [-0.999, 0.999]) : "");
+        [-0.999, 0.999].forEach((xm, i) => {
+          const on = sep && xm > vlo && xm < vhi;
+          show(edgeTestText[i], on);
+          if (!on) return;
+          // on the inner side of the line if the text fits there, else on the side with more room
+          // (made smaller if it does not fit there either)
+          const text = `x = ${fmt(xm, 3)}: ` + (narrow ? "loss edge test" : "vocoder loss edge test");
+          const X = ax.sx.at(xm);
+          const room = { left: X - 4 - ax.box.x, right: ax.box.x + ax.box.w - X - 4 };
+          const inner = xm < 0 ? "right" : "left";
+          const side = textWidth(text) <= room[inner] ? inner : room.left > room.right ? "left" : "right";
+          setAttrs(edgeTestText[i], { x: X + (side === "right" ? 4 : -4), y: ax.box.y + ax.box.h / 2, "text-anchor": side === "right" ? "start" : "end" });
+          fitText(edgeTestText[i], text, room[side], 12);
         });
-        setText(edgeNotes[i], `edge bin j=${fmtInt(j)}: ${fmtSig(mass, 3)}` + (mass > cap ? " (off scale ↑)" : ""));
-      });
-      const yb = ax.box.y + ax.box.h;
-      markers.forEach((mk, k) => {
-        const on = k < K && M.mu[k] >= vlo && M.mu[k] <= vhi;
-        show(mk.tri, on);
-        show(mk.label, on);
-        show(mk.iqr, on);
-        show(mk.line, k < K);
-        if (k < K) {
-          const where = on ? "" : M.mu[k] < vlo ? " (← left of the view)" : " (→ right of the view)";
-          setText(mk.line, `component ${k}: μ${sub(k)} = ${fmtTrim(M.mu[k], 3, 7)}${where}, ` +
-            `s${sub(k)} = ${fmtSig(M.s[k], 3)} = ${fmtCount(M.s[k] / (2 * h))} bin widths, π${sub(k)} = ${fmt(M.pi[k], 3)}`);
-        }
-        if (!on) return;
-        const X = +ax.sx.at(M.mu[k]).toFixed(1);
-        mk.tri.setAttribute("d", `M${X - 5} ${yb}L${X} ${yb - 8}L${X + 5} ${yb}Z`);
-        const q = M.s[k] * Math.log(3);
-        const [x0, x1] = [M.mu[k] - q, M.mu[k] + q].map((x) => Math.min(ax.box.x + ax.box.w + 9, Math.max(ax.box.x - 9, ax.sx.at(x))).toFixed(1));
-        mk.iqr.setAttribute("d", `M${x0} ${yb - 2}H${x1}M${x0} ${yb - 7}V${yb}M${x1} ${yb - 7}V${yb}`);
-        setAttrs(mk.label, { x: X, y: yb - 11 });
-        setText(mk.label, "μ" + sub(k));
-      });
-      if (ctx.svg.getAttribute("height") !== String(398 + 15 * K)) {
-        setAttrs(ctx.svg, { viewBox: `0 0 720 ${398 + 15 * K}`, height: 398 + 15 * K });
-      }
-      // The legend goes to the upper corner where the interior bars reach less high, below the
-      // edge bin's note if that corner has one at the top.
-      const at = ax.legendSide(xa, mv, nInterior || nb);
-      const note = noteY[at.anchor === "start" ? 0 : 1];
-      legend.set([
-        { type: "box", color: TAB10[0], opacity: 0.55, text: aggregated ? "bin mass (mean per pixel column)" : "bin mass Pⱼ" },
-        { type: "box", color: CLIP, opacity: 0.65, text: "edge bins (absorb the tails)" },
-        { type: "line", color: DENSITY, width: 1.6, text: "density × bin width p(cⱼ)·2h" },
-        { type: "line", color: TAB10[1], width: 1.4, text: `sample frequency (${fmtInt(n)} samples)` },
-        { type: "line", color: MUTED, width: 2, text: "▲ μₖ on the central 50% μₖ ± sₖ ln 3" },
-      ], at.x, note < ax.box.y + 40 ? note + 8 : ax.box.y + 8, at.anchor);
-      return (
-        `N = ${fmtInt(N)} bins of width 2h = 2/(N\u22121) = ${fmtSig(2 * h, 3)} · showing j = ${fmtInt(jLo)}…${fmtInt(jHi)} ` +
-        `(${fmtInt(nVis)} bins) · ` +
-        `edge bins P₀ = ${fmtSig(edge0, 3)}, P${sub(N - 1)} = ${fmtSig(edge1, 3)}`
-      );
-    };
+        // The edge bins' masses, written next to them (they are often far above the interior bins).
+        const noteY = [Infinity, Infinity];
+        [[0, edge0, -1], [N - 1, edge1, 1]].forEach(([j, mass, xe], i) => {
+          const on = xe >= vlo && xe <= vhi;
+          show(edgeNotes[i], on);
+          if (!on) return;
+          const X = ax.sx.at(xe);
+          noteY[i] = Math.max(ax.box.y + 14, ax.sy.at(Math.min(mass, cap)) - 6);
+          setAttrs(edgeNotes[i], {
+            x: xe < 0 ? Math.max(X + 6, ax.box.x + 4) : Math.min(X - 6, ax.box.x + ax.box.w - 4),
+            y: noteY[i],
+            "text-anchor": xe < 0 ? "start" : "end",
+          });
+          setText(edgeNotes[i], `edge bin j=${fmtInt(j)}: ${fmtSig(mass, 3)}` + (mass > cap ? " (off scale ↑)" : ""));
+        });
+        const yb = ax.box.y + ax.box.h;
+        markers.forEach((mk, k) => {
+          const on = k < K && M.mu[k] >= vlo && M.mu[k] <= vhi;
+          show(mk.tri, on);
+          show(mk.label, on);
+          show(mk.iqr, on);
+          show(mk.line, k < K);
+          if (k < K && !narrow) {
+            const where = on ? "" : M.mu[k] < vlo ? " (← left of the view)" : " (→ right of the view)";
+            setText(mk.line, `component ${k}: μ${sub(k)} = ${fmtTrim(M.mu[k], 3, 7)}${where}, ` +
+              `s${sub(k)} = ${fmtSig(M.s[k], 3)} = ${fmtCount(M.s[k] / (2 * h))} bin widths, π${sub(k)} = ${fmt(M.pi[k], 3)}`);
+          } else if (k < K) {
+            const where = on ? "" : M.mu[k] < vlo ? " (←)" : " (→)";
+            fitText(mk.line, `μ${sub(k)} = ${fmtTrim(M.mu[k], 3, 7)}${where}, ` +
+              `s${sub(k)} = ${fmtSig(M.s[k], 3)} = ${fmtCount(M.s[k] / (2 * h))} bins, π${sub(k)} = ${fmt(M.pi[k], 3)}`, W - 16, 12);
+          }
+          if (!on) return;
+          const X = +ax.sx.at(M.mu[k]).toFixed(1);
+          mk.tri.setAttribute("d", `M${X - 5} ${yb}L${X} ${yb - 8}L${X + 5} ${yb}Z`);
+          const q = M.s[k] * Math.log(3);
+          const [x0, x1] = [M.mu[k] - q, M.mu[k] + q].map((x) => Math.min(ax.box.x + ax.box.w + 9, Math.max(ax.box.x - 9, ax.sx.at(x))).toFixed(1));
+          mk.iqr.setAttribute("d", `M${x0} ${yb - 2}H${x1}M${x0} ${yb - 7}V${yb}M${x1} ${yb - 7}V${yb}`);
+          setAttrs(mk.label, { x: X, y: yb - 11 });
+          setText(mk.label, "μ" + sub(k));
+        });
+        // The legend goes to the upper corner where the interior bars reach less high, below the
+        // edge bin's note if that corner has one at the top.
+        const at = ax.legendSide(xa, mv, nInterior || nb);
+        const note = noteY[at.anchor === "start" ? 0 : 1];
+        let legendLines = 0;
+        const legendRows = [
+          { type: "box", color: TAB10[0], opacity: 0.55, text: aggregated ? "bin mass (mean per pixel column)" : "bin mass Pⱼ" },
+          { type: "box", color: CLIP, opacity: 0.65, text: "edge bins (absorb the tails)" },
+          { type: "line", color: DENSITY, width: 1.6, text: "density × bin width p(cⱼ)·2h" },
+          { type: "line", color: TAB10[1], width: 1.4, text: `sample frequency (${fmtInt(n)} samples)` },
+          { type: "line", color: MUTED, width: 2, text: "▲ μₖ on the central 50% μₖ ± sₖ ln 3" },
+        ];
+        if (narrow) {
+          const short = [aggregated ? "mean Pⱼ per column" : "bin mass Pⱼ", "edge bins", "p(cⱼ)·2h", "sample frequency", "▲ μₖ, bar ± sₖ ln 3"];
+          legendLines = legend.set(legendRows.map((r, j) => ({ ...r, text: short[j] })), 8, box.y + box.h + 44, "grid", W - 16);
+        } else legend.set(legendRows, at.x, note < ax.box.y + 40 ? note + 8 : ax.box.y + 8, at.anchor);
+        markers.forEach((mk, k) => mk.line.setAttribute("y", lineY(legendLines) + 15 * k));
+        ctx.setHeight(heightFor(K, legendLines));
+        return (
+          `N = ${fmtInt(N)} bins of width 2h = 2/(N\u22121) = ${fmtSig(2 * h, 3)} · showing j = ${fmtInt(jLo)}…${fmtInt(jHi)} ` +
+          `(${fmtInt(nVis)} bins) · ` +
+          `edge bins P₀ = ${fmtSig(edge0, 3)}, P${sub(N - 1)} = ${fmtSig(edge1, 3)}`
+        );
+      };
+    });
   }
 
   const EXPLORERS = {
@@ -2308,7 +2703,7 @@
     root.classList.add("molviz-explorer");
     root.setAttribute("data-kind", kind);
     root.setAttribute("role", "group");
-    root.setAttribute("aria-label", TITLES[kind]);
+    if (config.title === false) root.setAttribute("aria-label", TITLES[kind]); // else named by its title
     const params = Object.assign({}, config.params);
     params.n = pick(params, "n", kind === "gumbel" ? SPECS.gumbel.n.value : SPECS.common.n.value);
     params.seed = pick(params, "seed", SPECS.common.seed.value);

@@ -127,6 +127,8 @@ def test_slider_ranges_equal_the_javascript_specs():
     specs = bridge.node_calls([{"op": "specs"}])[0]
     r = E.RANGES
     assert (specs["common"]["n"]["min"], specs["common"]["n"]["max"]) == r["common"]["n"]
+    # n is capped at the sample slider's maximum, where a redraw still fits in one frame
+    assert E.MAX_SAMPLES == specs["common"]["n"]["max"] == specs["gumbel"]["n"]["max"]
     assert (specs["common"]["seed"]["min"], specs["common"]["seed"]["max"]) == r["common"]["seed"]
     assert specs["common"]["maxK"] == E.MAX_K
     assert tuple(specs["common"]["x_ranges"]) == E.X_RANGES
@@ -177,7 +179,9 @@ def test_slider_ranges_equal_the_javascript_specs():
         ("logistic", {"mu": "0"}, TypeError, "mu must be a real number, got str"),
         ("logistic", {"n": 1000.0}, TypeError, "n must be an int"),
         ("logistic", {"n": True}, TypeError, "n must be an int"),
-        ("logistic", {"n": 10}, ValueError, "n must be in [100, 200000]"),
+        ("logistic", {"n": 10}, ValueError, "n must be in [100, 50000]"),
+        ("mixture", {"n": 50_001}, ValueError, "n must be in [100, 50000] (number of samples)"),
+        ("gumbel", {"n": 60_000}, ValueError, "n must be in [1, 50000]"),
         ("logistic", {"seed": -1}, ValueError, "seed must be in [0, "),
         ("logistic", {"gaussian": 1}, TypeError, "gaussian must be a bool"),
         ("logistic", {"title": 5}, TypeError, "title must be a str"),

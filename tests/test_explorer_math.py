@@ -12,6 +12,7 @@ import importlib.util
 import math
 from pathlib import Path
 
+import mpmath
 import numpy as np
 import pytest
 
@@ -220,6 +221,67 @@ def test_interval_mass_equals_sum_of_bin_masses():
     ]
     out = bridge.node_calls(calls)
     assert_close(out, [ref[a : b + 1].sum() for a, b in spans], rtol=1e-12, what="intervalMass")
+
+
+# Narrow spans of the 16-bit grid (pairs of bin indices a..b), where the difference of two nearly
+# equal CDF values would cancel: single bins far in a tail (in the right tail both CDFs round to
+# about 1.0), single bins at the centre of a wide component (a bin holds 1e-5 of the mass, so
+# F(hi) - F(lo) keeps only ~5 of the 16 digits), and a pixel column of 200 bins in a tail.
+NARROW_SPAN_CASES = [
+    # (pi, mu, s, spans)
+    ([0.7, 0.3], [-0.9, -0.5], [0.03, 0.05], [(65530, 65530), (65400, 65400), (65300, 65499)]),
+    ([0.7, 0.3], [0.9, 0.5], [0.03, 0.05], [(5, 5), (135, 135), (36, 235)]),
+    ([1.0], [0.3], [1.0], [(42597, 42597), (42598, 42598), (42600, 42600), (50000, 50000)]),
+    ([0.5, 0.5], [-0.2, 0.1], [math.e, 0.001], [(26214, 26214), (29000, 29000), (60000, 60000)]),
+]
+# the cancelling form P = Σ_k π_k (F_k(hi) - F_k(lo)), in place of explorer.js's product form
+NAIVE_SPAN_MASS = [
+    (
+        "acc += M.pi[k] * expit((hi - M.mu[k]) / sk) * expit(-(lo - M.mu[k]) / sk) "
+        "* -Math.expm1(-(hi - lo) / sk);",
+        "acc += M.pi[k] * (expit((hi - M.mu[k]) / sk) - expit((lo - M.mu[k]) / sk));",
+    )
+]
+
+
+def _span_edges(a, b, c=65536):
+    """(lo, hi) = (c_a - h, c_b + h) in float64, formed as the discretized explorer forms them."""
+    h = 1.0 / (c - 1)
+    return -1 + (2 * a) / (c - 1) - h, -1 + (2 * b) / (c - 1) + h
+
+
+def _interval_mass_mp(lo, hi, pi, mu, s):
+    """P(lo < x < hi) = Σ_k π_k (F_k(hi) - F_k(lo)) in 400-digit arithmetic from the float64 inputs
+    (enough for the difference of two CDF values within e^-800 of 1)."""
+    with mpmath.workdps(400):
+
+        def cdf(x, m, sc):
+            return 1 / (1 + mpmath.exp(-(mpmath.mpf(x) - mpmath.mpf(m)) / mpmath.mpf(sc)))
+
+        terms = [
+            mpmath.mpf(p) * (cdf(hi, m, sc) - cdf(lo, m, sc))
+            for p, m, sc in zip(pi, mu, s, strict=True)
+        ]
+        return float(mpmath.fsum(terms))
+
+
+def test_interval_mass_of_narrow_spans_has_no_cancellation():
+    """mixture.intervalMass over single 16-bit bins in the tails and at the centre of a wide
+    component equals a 400-digit reference to 1e-12 relative; the naive difference of two CDFs
+    does not (checked here on a mutated copy of explorer.js, so this test can fail)."""
+    calls, refs = [], []
+    for pi, mu, s, spans in NARROW_SPAN_CASES:
+        for a, b in spans:
+            lo, hi = _span_edges(a, b)
+            calls.append({"op": "call", "fn": "mixture.intervalMass", "args": [lo, hi, pi, mu, s]})
+            refs.append(_interval_mass_mp(lo, hi, pi, mu, s))
+    refs = np.asarray(refs)
+    assert np.all(refs > 1e-300), refs  # normal numbers: a relative comparison is meaningful
+    assert refs.min() < 1e-15 and refs.max() < 1e-4  # tails and single bins were reached
+    assert_close(bridge.node_calls(calls), refs, rtol=1e-12, what="intervalMass, narrow spans")
+    naive = np.asarray(bridge.node_calls(calls, mutations=NAIVE_SPAN_MASS))
+    worst = float(np.max(np.abs(naive - refs) / refs))
+    assert worst > 1e-9, f"the naive form came within {worst:.2g} of the reference"
 
 
 def test_bin_centers_match_molviz():
