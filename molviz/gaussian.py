@@ -1,10 +1,12 @@
-"""Discretized Gaussian bin probabilities, the Gaussian counterpart of the logistic bins (numpy).
+"""The Gaussian counterparts of the logistic machinery: discretized bins and the vocoder option.
 
-A vocoder that models samples with a Gaussian N(μ, sd²) instead of a logistic scores each
-datum by the probability of its quantization bin, exactly as the logistic mixture loss does
-(:func:`molviz.mixture.discretized_mixture_log_probs`): bin j of N has centre
-``c_j = -1 + 2j/(N - 1)`` and half-width ``h = 1/(N - 1)``, the first bin absorbs
-``(-∞, -1 + h]`` and the last ``[1 - h, ∞)``, and with standardized edges
+Two parts, both used by the book chapter book/why_logistic.md.
+
+**Discretized Gaussian bin probabilities (numpy).**  A vocoder that scored each datum with a
+Gaussian N(μ, sd²) by the probability of its quantization bin, exactly as the logistic mixture
+loss does (:func:`molviz.mixture.discretized_mixture_log_probs`), would use bins j of N with
+centre ``c_j = -1 + 2j/(N - 1)`` and half-width ``h = 1/(N - 1)``, the first bin absorbing
+``(-∞, -1 + h]`` and the last ``[1 - h, ∞)``; with standardized edges
 ``a_j = (c_j - h - μ)/sd`` and ``b_j = (c_j + h - μ)/sd``::
 
     P_0 = Φ(b_0),   P_j = Φ(b_j) - Φ(a_j),   P_{N-1} = Φ(-a_{N-1}) = 1 - Φ(a_{N-1}).
@@ -16,7 +18,19 @@ bins (a 16-bit bin is 3e-5 wide).  :func:`discretized_gaussian_log_probs` theref
 bin, the form that does not cancel (see its docstring); all of them are elementary calls to
 ``scipy.special.log_ndtr`` (log Φ) and ``erfcx`` (the scaled complementary error function).
 
-See the book chapter book/why_logistic.md.
+**The vocoder's Gaussian-mixture option (torch).**  r9y9/wavenet_vocoder
+(``wavenet_vocoder/mixture.py``) offers, next to the mixture of logistics, a mixture of
+Gaussians in the same channel layout, following ClariNet (Ping et al., 2019)::
+
+    (B, 3K, T):  channels [0, K) logits a_k,  [K, 2K) means μ_k,  [2K, 3K) log-scales log s_k
+    (B, 2, T):   K = 1 without a logit channel: channel 0 the mean μ, channel 1 log s
+
+:func:`sample_from_mix_gaussian` chooses the component exactly as the logistic sampler does
+(Gumbel-max on the same clipped uniforms) and then draws x = μ_k + s_k·z with z ~ N(0, 1)
+instead of μ_k + s_k·logit(u); :func:`mix_gaussian_loss` is the negative *continuous*
+log-density of the mixture, not a discretized bin probability.  Both give the vocoder's values
+under the same signatures (the sampler bit for bit under the same seed; tests/test_gaussian.py
+checks both against a transcription of the vocoder's code).
 """
 
 from __future__ import annotations
@@ -24,11 +38,18 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import torch
+import torch.nn.functional as F
 from scipy.special import erfcx, log_ndtr
 
 from molviz._validate import as_float_array, check_num_classes, check_positive
 
-__all__ = ["discretized_gaussian_log_probs", "discretized_gaussian_probs"]
+__all__ = [
+    "discretized_gaussian_log_probs",
+    "discretized_gaussian_probs",
+    "mix_gaussian_loss",
+    "sample_from_mix_gaussian",
+]
 
 # Gauss–Legendre rule for narrow bins: ∫_a^b φ with (b - a)(1 + |midpoint|) <= 1 (see below).
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(8)
@@ -194,3 +215,234 @@ def discretized_gaussian_probs(mu, sd, num_classes):
     See the book chapter book/why_logistic.md.
     """
     return np.exp(discretized_gaussian_log_probs(mu, sd, num_classes))
+
+
+# ----------------------------------------------------------------------------------------------
+# The vocoder's Gaussian-mixture option (torch): sampler and continuous-density loss
+
+_DTYPES = (torch.float32, torch.float64)
+# The vocoder draws the Gumbel uniforms from U(1e-5, 1 - 1e-5), both bounds Python floats.
+_U_LO = 1e-5
+_U_HI = 1.0 - 1e-5
+
+
+def _check_mog_tensor(name, y):
+    """Return (B, K, T, has_logits) of a (B, 3K, T) or (B, 2, T) float tensor, else raise.
+
+    ``has_logits`` is False for the two-channel layout ``[μ | log s]`` (K = 1).
+    """
+    if not isinstance(y, torch.Tensor):
+        raise TypeError(
+            f"{name} must be a torch.Tensor of shape (B, 3K, T) (logits | means | log-scales) "
+            f"or (B, 2, T) (mean | log-scale), got {type(y).__name__}"
+        )
+    if y.dtype not in _DTYPES:
+        raise TypeError(
+            f"{name} must have dtype torch.float32 or torch.float64, got {y.dtype}; "
+            f"convert with {name}.float()"
+        )
+    if y.dim() != 3:
+        raise ValueError(
+            f"{name} must have 3 dimensions, shape (B, 3K, T) or (B, 2, T), got {y.dim()} "
+            f"dimensions with shape {tuple(y.shape)}"
+        )
+    B, C, T = y.shape
+    if C == 2:
+        return B, 1, T, False
+    if C == 0 or C % 3:
+        raise ValueError(
+            f"{name} must have 2 channels (K = 1: mean, log-scale) or a positive multiple of 3 "
+            f"(K logits, K means, K log-scales), got shape {tuple(y.shape)} with {C} channels"
+        )
+    return B, C // 3, T, True
+
+
+def _check_log_scale_min(log_scale_min):
+    """log_scale_min as a float: a real number below +inf (−inf disables the clamp)."""
+    if isinstance(log_scale_min, bool) or not isinstance(log_scale_min, int | float):
+        raise TypeError(
+            f"log_scale_min must be a real number (lower clamp of the log-scales), "
+            f"got {type(log_scale_min).__name__} {log_scale_min!r}"
+        )
+    v = float(log_scale_min)
+    if math.isnan(v) or v == math.inf:
+        raise ValueError(f"log_scale_min must be a number < +inf, got {v!r}")
+    return v
+
+
+def _check_bool(name, value):
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be a bool, got {type(value).__name__} {value!r}")
+
+
+def _check_target(y_hat, y, B, T):
+    """The loss target: a (B, T, 1) tensor with y_hat's dtype and device, values in [-1, 1]."""
+    if not isinstance(y, torch.Tensor):
+        raise TypeError(f"y must be a torch.Tensor of shape (B, T, 1), got {type(y).__name__}")
+    if y.dtype != y_hat.dtype:
+        raise TypeError(
+            f"y must have the dtype of y_hat ({y_hat.dtype}), got {y.dtype}; "
+            f"convert with y.to(y_hat.dtype)"
+        )
+    if tuple(y.shape) != (B, T, 1):
+        raise ValueError(
+            f"y must have shape (B, T, 1) = {(B, T, 1)} to match y_hat of shape "
+            f"{tuple(y_hat.shape)}, got shape {tuple(y.shape)}"
+        )
+    if y.device != y_hat.device:
+        raise ValueError(f"y must be on y_hat's device ({y_hat.device}), got {y.device}")
+    if y.numel():
+        lo, hi = torch.aminmax(y.detach())
+        lo, hi = float(lo), float(hi)
+        if not (-1.0 <= lo and hi <= 1.0):  # also catches NaN
+            raise ValueError(
+                f"y must lie in [-1, 1] (audio scaled to [-1, 1]), got min(y) = {lo!r}, "
+                f"max(y) = {hi!r}"
+            )
+
+
+def sample_from_mix_gaussian(y, log_scale_min=-7.0, clamp_log_scale=False, *, generator=None):
+    """Draw one sample per time step from the vocoder's mixture of Gaussians.
+
+    The Gaussian option of r9y9/wavenet_vocoder (``sample_from_mix_gaussian``), with the same
+    layout, random stream and float operations: under the same ``torch.manual_seed`` (or the
+    same ``generator`` state) it returns the vocoder's samples bit for bit and leaves the
+    generator in the same state.  For every (b, t)::
+
+        u_k ~ U(1e-5, 1 - 1e-5), k = 0..K-1     (one (B, T, K) draw; only if K > 1)
+        k*  = argmax_k [a_k - log(-log u_k)]     (Gumbel-max, the first maximum on ties)
+        z   ~ N(0, 1)                            (one (B, T) draw, as torch.normal makes it)
+        x   = μ_k* + exp(log s_k*) · z           (rounded as s·z, then μ + (s·z))
+        x   ← clamp(x, -1, 1)
+
+    Only the within-component draw differs from the logistic sampler
+    (:func:`molviz.vocoder.sample_from_discretized_mix_logistic`), whose last lines are
+    ``u ~ U(1e-5, 1 - 1e-5)`` and ``x = μ_k* + s_k*·(log u - log(1 - u))``: the component
+    choice consumes the same uniforms, so under the same seed both samplers pick the same
+    component at every step.  The Gaussian draw is not truncated (no clipped uniform); the
+    clamp to [-1, 1] puts the mass outside on the two ends.  With K = 1 the vocoder draws no
+    Gumbel noise at all, and a (B, 3, T) input's logit channel is ignored.
+
+    Args:
+        y: Tensor (B, 3K, T), float32 or float64: logits a (channels [0, K)), means μ
+            ([K, 2K)), log-scales log s ([2K, 3K)); or (B, 2, T): mean μ (channel 0) and
+            log-scale log s (channel 1) of a single Gaussian.  Gradients flow to μ and log s
+            of the chosen components through x = μ + s·z (the vocoder's draw is detached;
+            its values are the same).
+        log_scale_min: lower clamp for log s, used only if ``clamp_log_scale`` (the vocoder's
+            sampler accepts it and never uses it; it clamps only in the loss).
+        clamp_log_scale: clamp log s at ``log_scale_min`` before exp (default False, as the
+            vocoder).
+        generator: optional ``torch.Generator`` (default: torch's global generator).
+
+    Returns:
+        Tensor (B, T) in [-1, 1], dtype of y.
+
+    Raises:
+        TypeError: y not a float32/float64 tensor; log_scale_min not a real number;
+            clamp_log_scale not a bool; generator not a ``torch.Generator``.
+        ValueError: y not 3-D, or its channel count neither 2 nor a positive multiple of 3;
+            log_scale_min NaN or +inf; a NaN logit; a non-finite sample before the clamp
+            (a chosen μ or log s not finite, or exp(log s) overflowing).  A log-scale of −inf
+            (s = 0) gives x = μ, where the vocoder's ``torch.distributions.Normal`` refuses
+            a zero scale.
+
+    See the book chapter book/why_logistic.md.
+    """
+    B, K, T, has_logits = _check_mog_tensor("y", y)
+    log_scale_min = _check_log_scale_min(log_scale_min)
+    _check_bool("clamp_log_scale", clamp_log_scale)
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(
+            f"generator must be a torch.Generator or None, got {type(generator).__name__}"
+        )
+    opts = {"dtype": y.dtype, "device": y.device}
+    off = K if has_logits else 0  # first channel of the means
+    if K == 1:  # no component to choose, and no random number spent on it
+        means, log_s = y[:, off], y[:, off + 1]  # (B, T), (B, T)
+    else:
+        logits = y[:, :K].detach().transpose(1, 2)  # (B, T, K)
+        if torch.isnan(logits).any():
+            raise ValueError("y must not contain NaN logits (channels [0, K)), got a NaN")
+        u = torch.empty(B, T, K, **opts).uniform_(_U_LO, _U_HI, generator=generator)
+        k = (logits - torch.log(-torch.log(u))).max(dim=-1).indices  # (B, T)
+        idx = k.unsqueeze(1)  # (B, 1, T)
+        means = y[:, K : 2 * K].gather(1, idx).squeeze(1)  # (B, T)
+        log_s = y[:, 2 * K :].gather(1, idx).squeeze(1)  # (B, T)
+    if clamp_log_scale:
+        log_s = torch.clamp(log_s, min=log_scale_min)
+    # torch.normal(μ, s) fills its output with N(0, 1) draws, then multiplies by s and adds μ;
+    # the same draw and the same two roundings here give its bits, with gradients.
+    z = torch.empty(B, T, **opts).normal_(generator=generator)  # (B, T)
+    x = means + torch.exp(log_s) * z  # (B, T)
+    if not bool(torch.isfinite(x.detach()).all()):
+        bad = (~torch.isfinite(x.detach())).nonzero()[0].tolist()
+        raise ValueError(
+            f"y gave a non-finite sample at (b, t) = {tuple(bad)}: the chosen component's mean "
+            f"μ = {float(means[bad[0], bad[1]])!r} and log-scale log s = "
+            f"{float(log_s[bad[0], bad[1]])!r} must be finite with exp(log s) finite"
+        )
+    return torch.clamp(x, min=-1.0, max=1.0)
+
+
+def mix_gaussian_loss(y_hat, y, log_scale_min=-7.0, reduce=True):
+    """Negative continuous log-density of the vocoder's mixture of Gaussians.
+
+    The ``mix_gaussian_loss`` of r9y9/wavenet_vocoder (which follows ClariNet): with
+    s_k = exp(max(log s_k, log_scale_min)) and π = softmax(a),
+
+        loss(y) = -log Σ_{k=0}^{K-1} π_k · N(y; μ_k, s_k²),
+        log N(y; μ, s²) = -((y - μ)/s)²/2 - log s - log √(2π),
+
+    summed over the B·T steps if ``reduce`` (a sum, not a mean, like the logistic loss).  It is
+    a *density*, not the probability of a quantization bin: it has units of 1/amplitude, can
+    be negative (a narrow component has density above 1), and for a bin of width 2h = 2/(N - 1)
+    it relates to the bin probability by -log P(bin) ≈ loss - log(2h) only when s ≫ h.  With
+    K = 1 the logits (if present) are ignored.  Equal to the vocoder's value and gradients to
+    float rounding (not bit for bit: the vocoder evaluates ``log(exp(log s))`` and
+    ``(y - μ)²/(2s²)`` through ``torch.distributions.Normal``; here log s is used as is and
+    the residual is standardized first, which stays finite for tiny s).
+
+    Args:
+        y_hat: Tensor (B, 3K, T) (logits | means | log-scales) or (B, 2, T) (mean | log-scale),
+            float32/float64.
+        y: target Tensor (B, T, 1) in [-1, 1], same dtype and device as y_hat (any value in
+            the range: no grid is assumed).
+        log_scale_min: lower clamp of the log-scales (always applied here; −inf disables it).
+        reduce: return the sum over B·T (a scalar) if True, else the (B, T, 1) per-step losses.
+
+    Returns:
+        Scalar tensor (sum of negative log-densities in nats), or (B, T, 1).
+
+    Raises:
+        TypeError: non-tensor or non-float input; dtype mismatch; log_scale_min not a real
+            number; reduce not a bool.
+        ValueError: y_hat not (B, 3K, T) or (B, 2, T); y not (B, T, 1) or outside [-1, 1];
+            non-finite y_hat; a loss that overflows (a log-scale so small, with the clamp
+            lowered, that 1/s overflows).
+
+    See the book chapter book/why_logistic.md.
+    """
+    B, K, T, has_logits = _check_mog_tensor("y_hat", y_hat)
+    _check_target(y_hat, y, B, T)
+    log_scale_min = _check_log_scale_min(log_scale_min)
+    _check_bool("reduce", reduce)
+    if not bool(torch.isfinite(y_hat.detach()).all()):
+        raise ValueError("y_hat must be finite (logits, means and log-scales), got NaN or inf")
+    off = K if has_logits else 0  # first channel of the means
+    means = y_hat[:, off : off + K]  # (B, K, T)
+    log_s = torch.clamp(y_hat[:, off + K : off + 2 * K], min=log_scale_min)  # (B, K, T)
+    z = (y.reshape(B, 1, T) - means) * torch.exp(-log_s)  # (B, K, T) standardized residuals
+    log_p = -0.5 * z * z - log_s - _LOG_SQRT_2PI  # (B, K, T) log N(y; μ_k, s_k²)
+    if K > 1:
+        log_p = log_p + F.log_softmax(y_hat[:, :K], dim=1)  # (B, K, T) + log π_k
+        log_f = torch.logsumexp(log_p, dim=1)  # (B, T)
+    else:
+        log_f = log_p[:, 0]  # (B, T)
+    if not bool(torch.isfinite(log_f.detach()).all()):
+        raise ValueError(
+            f"the loss is not finite: a log-scale with log_scale_min = {log_scale_min!r} is so "
+            f"small that exp(-log s) overflows in {y_hat.dtype}; raise log_scale_min"
+        )
+    nll = -log_f  # (B, T)
+    return nll.sum() if reduce else nll.unsqueeze(-1)
