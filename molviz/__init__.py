@@ -7,9 +7,9 @@ Layout (one idea per module):
 - :mod:`molviz.gumbel`        the Gumbel distribution, clipped Gumbel-max choice probabilities
 - :mod:`molviz.sampling`      PyTorch Gumbel-max and inversion sampling, ``sample_mol``
 - :mod:`molviz.distributions` ``Logistic`` and ``MixtureOfLogistics`` in torch.distributions style
-- :mod:`molviz.vocoder`       r9y9/wavenet_vocoder's sampler (bit-identical) and loss (same values), faster
+- :mod:`molviz.vocoder`       the vocoder's sampler (bit-identical) and loss (same values), faster
 - :mod:`molviz.mulaw`         μ-law companding and quantization, as in WaveNet
-- :mod:`molviz.gaussian`      the discretized Gaussian (the comparison of the last chapter)
+- :mod:`molviz.gaussian`      discretized Gaussian, Gaussian-mixture sampler and loss (chapter 7)
 - :mod:`molviz.book`          ``glue`` for the chapters, with a fallback where myst-nb is absent
 - :mod:`molviz.explorer`      in-browser (JavaScript) explorers for the static site
 - :mod:`molviz.plotting`      matplotlib figures used by the book (imported on first use)

@@ -184,7 +184,7 @@ class Logistic(Distribution):
             return self.rsample(sample_shape)
 
     def log_prob(self, value):
-        """Log-density, log f(x) = -|z| - 2 softplus(-|z|) - log s with z = (x - μ)/s.
+        """Log-density, log f(x) = -abs(z) - 2 softplus(-abs(z)) - log s with z = (x - μ)/s.
 
         The stable form of log σ(z) + log σ(-z) - log s: finite for any finite z (the naive
         -z - 2 log(1 + e^{-z}) overflows for z < -88 in float32).
@@ -272,7 +272,7 @@ class MixtureOfLogistics(MixtureSameFamily):
     the law of total variance, Σ π_k s_k² π²/3 + Σ π_k (μ_k - mean)²; ``sample`` draws the
     component from the categorical and then the chosen logistic (no ε clipping).  There is
     no closed-form ``icdf``/``entropy`` (torch's ``NotImplementedError``); use
-    :func:`molviz.mixture_ppf` for quantiles.
+    :func:`molviz.mixture.mixture_ppf` for quantiles.
 
     Raises:
         TypeError: if a parameter is not a floating tensor.

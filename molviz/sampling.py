@@ -22,10 +22,10 @@ chooses the same components as the vocoder.  It inverts with ``torch.logit(u)``;
 ``molviz/vocoder.py`` keeps the vocoder's float32 expression ``log(u) - log(1 - u)`` to stay
 bit-identical, so the values here may differ from the vocoder's in the last bits.
 
-Overflow: a draw is μ + s·logit(u) with |logit(u)| <= log(2/ε) (u rounded to the dtype), so
+Overflow: a draw is μ + s·logit(u) with abs(logit(u)) <= log(2/ε) (u rounded to the dtype), so
 the samplers refuse, with a ValueError naming the argument, the dtype and the limit, any
 log-scale above log(M / (2 log(2/ε))) (85.528 in float32, 706.588 in float64 at ε = 1e-5;
-minus log τ with a temperature τ) and any |μ| above M/2, M the dtype's largest value.  Inside
+minus log τ with a temperature τ) and any abs(μ) above M/2, M the dtype's largest value.  Inside
 these limits no draw can be ±inf; the documented working range (log-scales -20..3, means
 beyond ±1, logits spread in the thousands) is far inside them.
 
@@ -213,9 +213,9 @@ def inverse_cdf_choice(logits, generator=None):
 def _check_loc_log_scale(mu_name, mu, ls_name, log_s, e, tau=1.0):
     """Check that x = μ + τ·exp(log s)·logit(u), u ∈ [ε, 1 - ε], is finite for every u.
 
-    |logit(u)| <= log(2/ε) for u in [ε, 1 - ε] even after rounding u to the dtype (u and 1 - u
+    abs(logit(u)) <= log(2/ε) for u in [ε, 1 - ε] even after rounding u to the dtype (u and 1 - u
     stay >= ε/2), so it is enough that τ·s·log(2/ε) <= M/2 with M the largest value of
-    ``log_s``' dtype (where exp(log s) is computed), and |μ| <= M'/2 with M' that of the
+    ``log_s``' dtype (where exp(log s) is computed), and abs(μ) <= M'/2 with M' that of the
     result dtype.  Each is one ``aminmax`` pass, which also rejects NaN and ±inf.
     """
     bound = math.log(2.0 / e)
@@ -250,7 +250,7 @@ def sample_logistic(mu, log_s, eps=1e-5, generator=None):
     """Draw from logistic distributions by inversion, x = μ + s · logit(u), u ~ U(ε, 1 - ε).
 
     Args:
-        mu: locations μ, Tensor of shape (...), |μ| at most half the dtype's largest value.
+        mu: locations μ, Tensor of shape (...), abs(μ) at most half the dtype's largest value.
         log_s: log-scales log s, Tensor broadcasting against μ (finite; s = exp(log s)), at
             most log(M / (2 log(2/ε))) with M the largest value of its dtype (85.528 for
             float32, 706.588 for float64 at ε = 1e-5), so that no sample can overflow to ±inf.
@@ -306,7 +306,7 @@ def sample_mol(
 
     Args:
         logit_probs: logits a, Tensor (..., K), floating (-inf marks a component of weight 0).
-        means: locations μ, Tensor (..., K), finite, |μ| at most half the dtype's largest value.
+        means: locations μ, Tensor (..., K), finite, abs(μ) at most half the dtype's largest value.
         log_scales: log-scales log s, Tensor (..., K), finite (no clamping is applied here;
             the vocoder's ``log_scale_min`` belongs to molviz.vocoder) and at most
             log(M / (2 log(2/ε))) - log τ, M the largest value of the dtype (85.528 for
