@@ -1,11 +1,12 @@
-"""Baseline: a straightforward transcription of r9y9/wavenet_vocoder's MoL sampler and loss.
+"""Baseline: a faithful, unoptimised transcription of r9y9/wavenet_vocoder's sampler and loss.
 
 This is the reference point of the benchmarks in this folder (issue 5). It follows the algorithm of
 ``wavenet_vocoder/mixture.py`` step by step, written out plainly: transpose to (B, T, 3K), slice the
 three parameter blocks, pick the component with a one-hot mask and a sum, and build the loss from
-float masks (``cond * a + (1 - cond) * b``) exactly as the vocoder does. It is kept deliberately
-unoptimised: it is what a reader would write from the vocoder's source, and ``molviz.vocoder`` must
-reproduce its sampler bit for bit and its loss to 1e-6 relative while being faster.
+float masks (``cond * a + (1 - cond) * b``) exactly as the vocoder does. The point is
+faithfulness, not slowness: it is what a reader would write from the vocoder's source, and what
+``molviz.vocoder`` must reproduce (the sampler bit for bit, the loss to 1e-6 relative) while being
+faster.
 
 Source studied (not copied): r9y9/wavenet_vocoder ``wavenet_vocoder/mixture.py`` (MIT licence),
 itself adapted from openai/pixel-cnn and pclucas14/pixel-cnn-pp.
