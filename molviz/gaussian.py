@@ -43,6 +43,7 @@ import torch.nn.functional as F
 from scipy.special import erfcx, log_ndtr
 
 from molviz._validate import as_float_array, check_num_classes, check_positive
+from molviz.vocoder import _check_bool, _check_log_scale_min, _check_target  # the same checks
 
 __all__ = [
     "discretized_gaussian_log_probs",
@@ -255,50 +256,6 @@ def _check_mog_tensor(name, y):
             f"(K logits, K means, K log-scales), got shape {tuple(y.shape)} with {C} channels"
         )
     return B, C // 3, T, True
-
-
-def _check_log_scale_min(log_scale_min):
-    """log_scale_min as a float: a real number below +inf (−inf disables the clamp)."""
-    if isinstance(log_scale_min, bool) or not isinstance(log_scale_min, int | float):
-        raise TypeError(
-            f"log_scale_min must be a real number (lower clamp of the log-scales), "
-            f"got {type(log_scale_min).__name__} {log_scale_min!r}"
-        )
-    v = float(log_scale_min)
-    if math.isnan(v) or v == math.inf:
-        raise ValueError(f"log_scale_min must be a number < +inf, got {v!r}")
-    return v
-
-
-def _check_bool(name, value):
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be a bool, got {type(value).__name__} {value!r}")
-
-
-def _check_target(y_hat, y, B, T):
-    """The loss target: a (B, T, 1) tensor with y_hat's dtype and device, values in [-1, 1]."""
-    if not isinstance(y, torch.Tensor):
-        raise TypeError(f"y must be a torch.Tensor of shape (B, T, 1), got {type(y).__name__}")
-    if y.dtype != y_hat.dtype:
-        raise TypeError(
-            f"y must have the dtype of y_hat ({y_hat.dtype}), got {y.dtype}; "
-            f"convert with y.to(y_hat.dtype)"
-        )
-    if tuple(y.shape) != (B, T, 1):
-        raise ValueError(
-            f"y must have shape (B, T, 1) = {(B, T, 1)} to match y_hat of shape "
-            f"{tuple(y_hat.shape)}, got shape {tuple(y.shape)}"
-        )
-    if y.device != y_hat.device:
-        raise ValueError(f"y must be on y_hat's device ({y_hat.device}), got {y.device}")
-    if y.numel():
-        lo, hi = torch.aminmax(y.detach())
-        lo, hi = float(lo), float(hi)
-        if not (-1.0 <= lo and hi <= 1.0):  # also catches NaN
-            raise ValueError(
-                f"y must lie in [-1, 1] (audio scaled to [-1, 1]), got min(y) = {lo!r}, "
-                f"max(y) = {hi!r}"
-            )
 
 
 def sample_from_mix_gaussian(y, log_scale_min=-7.0, clamp_log_scale=False, *, generator=None):

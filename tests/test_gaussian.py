@@ -513,7 +513,7 @@ def test_gaussian_mixture_bad_input():
     with pytest.raises(ValueError, match=r"non-finite sample at \(b, t\) = \(0, 1\)"):
         sample_from_mix_gaussian(bad)
     t = torch.zeros(1, 4, 1)
-    with pytest.raises(TypeError, match="y must have the dtype of y_hat"):
+    with pytest.raises(TypeError, match="y must have the same dtype as y_hat"):
         mix_gaussian_loss(y, t.double())
     with pytest.raises(ValueError, match=r"y must have shape \(B, T, 1\) = \(1, 4, 1\)"):
         mix_gaussian_loss(y, torch.zeros(1, 4))
